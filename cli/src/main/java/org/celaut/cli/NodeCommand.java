@@ -1,0 +1,116 @@
+package org.celaut.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.celaut.node.Node;
+import org.celaut.node.NodeStartException;
+import org.celaut.node.config.NodeConfig;
+import org.celaut.node.config.NodeConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code celaut node}: run a node. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Run a Celaut node.",
+    subcommands = NodeCommand.Run.class)
+final class NodeCommand implements Runnable {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code celaut node run}. */
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run a node in the foreground until interrupted (Ctrl-C / SIGTERM stop it gracefully)."
+          + " Settings come from defaults, then --config FILE, then CELAUT_* environment variables, then flags.")
+  static final class Run implements Runnable {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with node settings (keys as the flags, without '--').")
+    Path configFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the node keeps its database, services and blocks (default: " + ".celaut/node" + ").")
+    String dataDir;
+
+    @Option(names = "--port", description = "Gateway port (default: 8090; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = "--bind-host", description = "Address the gateway listens on (default: 127.0.0.1).")
+    String bindHost;
+
+    @Option(names = "--advertised-host", description = "Host clients reach instances on (default: the bind host).")
+    String advertisedHost;
+
+    @Option(names = "--docker-host", description = "Docker engine endpoint (default: unix:///var/run/docker.sock).")
+    String dockerHost;
+
+    @Option(names = "--network-name", description = "Docker network for instances (default: celaut-<node id>).")
+    String networkName;
+
+    @Option(names = "--default-mem-limit-bytes", description = "Memory of instances whose service declares none (default: 256MiB).")
+    String defaultMem;
+
+    @Option(names = "--max-service-bytes", description = "Largest service body accepted (default: 4GiB).")
+    String maxService;
+
+    @Option(names = "--stop-instances-on-shutdown", arity = "0..1", fallbackValue = "true",
+        description = "Stop every instance when the node stops (default: false: they keep running and are adopted at the next start).")
+    String stopOnShutdown;
+
+    @Override
+    public void run() {
+      Map<String, String> flags = new LinkedHashMap<>();
+      put(flags, "data-dir", dataDir);
+      put(flags, "port", port == null ? null : port.toString());
+      put(flags, "bind-host", bindHost);
+      put(flags, "advertised-host", advertisedHost);
+      put(flags, "docker-host", dockerHost);
+      put(flags, "network-name", networkName);
+      put(flags, "default-mem-limit-bytes", defaultMem);
+      put(flags, "max-service-bytes", maxService);
+      put(flags, "stop-instances-on-shutdown", stopOnShutdown);
+      NodeConfig config;
+      try {
+        Map<String, String> file = configFile == null ? Map.of() : NodeConfigLoader.readFile(configFile);
+        config = NodeConfigLoader.load(file, NodeConfigLoader.fromEnvironment(System.getenv()), flags);
+      } catch (IOException e) {
+        throw new CliFailure("cannot read config file " + configFile + ": " + e);
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure(e.getMessage());
+      }
+      Node node;
+      try {
+        node = Node.start(config, Clock.systemUTC());
+      } catch (NodeStartException e) {
+        throw new CliFailure(e.getMessage());
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        node.close();
+        stopped.countDown();
+      }, "celaut-node-shutdown"));
+      spec.commandLine().getOut().println("celaut node " + node.nodeId() + " listening on "
+          + config.bindHost() + ":" + node.port());
+      spec.commandLine().getOut().flush();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private static void put(Map<String, String> m, String k, String v) {
+      if (v != null) {
+        m.put(k, v);
+      }
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package org.celaut.node;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.celaut.node.admin.AdminService;
+import org.celaut.node.config.NodeConfig;
+import org.celaut.node.gateway.Gateway;
+import org.celaut.node.instances.InstanceManager;
+import org.celaut.node.instances.Tokens;
+import org.celaut.node.registry.ServiceRegistry;
+import org.celaut.node.runtime.ContainerRuntime;
+import org.celaut.node.runtime.NodeNetwork;
+import org.celaut.node.runtime.RuntimeFailure;
+import org.celaut.node.runtime.docker.DockerRuntime;
+import org.celaut.node.runtime.docker.DockerRuntimeConfig;
+import org.celaut.node.store.Database;
+import org.celaut.node.store.InstanceStore;
+import org.celaut.node.store.NodeMeta;
+import org.celaut.node.store.StoreException;
+import org.celaut.proto.celaut.ArchitectureResources;
+import org.celaut.proto.celaut.Peer;
+import org.celaut.proto.celaut.Service;
+import org.celaut.proto.celaut.Sysresources;
+import org.celaut.protocol.bee.DecoderLimits;
+import org.celaut.protocol.blocks.FileBlockStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Celaut node: the gateway on its port(s), the registry, the database and the container
+ * runtime, wired together. {@link #start} brings it up (reconciling with whatever a previous run
+ * left behind); {@link #close} takes it down gracefully.
+ */
+public final class Node implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** How long a caller may pause in the middle of a request. */
+  public static final Duration INPUT_TIMEOUT = Duration.ofSeconds(60);
+
+  private final NodeConfig config;
+  private final String nodeId;
+  private final int port;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Database db;
+  private final ContainerRuntime runtime;
+  private final ServiceRegistry registry;
+  private final InstanceManager instances;
+  private final ExecutorService workers;
+  private final List<Server> servers;
+  private final NodeNetwork network;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private Node(NodeConfig config, String nodeId, int port, FileChannel lockChannel, FileLock lock,
+      Database db, ContainerRuntime runtime, ServiceRegistry registry, InstanceManager instances,
+      ExecutorService workers, List<Server> servers, NodeNetwork network) {
+    this.config = config;
+    this.nodeId = nodeId;
+    this.port = port;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.db = db;
+    this.runtime = runtime;
+    this.registry = registry;
+    this.instances = instances;
+    this.workers = workers;
+    this.servers = servers;
+    this.network = network;
+  }
+
+  /**
+   * Starts a node on {@code config}.
+   *
+   * @throws NodeStartException with a message saying what to fix (data directory in use, Docker
+   *     engine unreachable, port taken, ...)
+   */
+  public static Node start(NodeConfig config, Clock clock) throws NodeStartException {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      Path dataDir = config.dataDir().toAbsolutePath();
+      Files.createDirectories(dataDir);
+      FileChannel lockChannel = FileChannel.open(dataDir.resolve("node.lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      opened.add(lockChannel);
+      FileLock lock = lockChannel.tryLock();
+      if (lock == null) {
+        throw new NodeStartException("another node is already running on data directory " + dataDir);
+      }
+      Database db = Database.open(dataDir.resolve("node.db"));
+      opened.add(db);
+      String nodeId = new NodeMeta(db).getOrCreate("node_id", () -> new Tokens(new SecureRandom()).newInstanceId());
+
+      Path spool = dataDir.resolve("spool");
+      deleteTree(spool);
+      Files.createDirectories(spool);
+      FileBlockStore blocks = new FileBlockStore(dataDir.resolve("blocks"));
+      ServiceRegistry registry = new ServiceRegistry(dataDir.resolve("services"), blocks);
+
+      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults().withDockerHost(config.dockerHost()));
+      opened.add(runtime);
+      String networkName = config.networkName().isEmpty() ? "celaut-" + nodeId : config.networkName();
+      NodeNetwork network = runtime.ensureNetwork(networkName);
+
+      int port = config.port() == 0 ? freePort(config.bindHost()) : config.port();
+      InstanceStore instanceStore = new InstanceStore(db);
+      InstanceManager instances = new InstanceManager(runtime, registry, instanceStore,
+          new Tokens(new SecureRandom()), clock,
+          new InstanceManager.Settings(nodeId, network, port, config.advertisedHost(), config.defaultMemLimitBytes()));
+      InstanceManager.ReconcileReport rec = instances.reconcile();
+      log.info("reconciled adopted={} containers_removed={} instances_ended={}",
+          rec.adopted(), rec.containersRemoved(), rec.instancesEnded());
+
+      ExecutorService workers = Executors.newCachedThreadPool(named("gateway-call"));
+      opened.add(workers::shutdownNow);
+      Gateway gateway = new Gateway(registry, instances, () -> self(config, port, clock), INPUT_TIMEOUT);
+      DecoderLimits limits = new DecoderLimits(config.maxMessageBytes(), config.maxServiceBytes());
+      var definition = gateway.service(workers, spool, blocks, limits).definition();
+      var admin = new AdminService(instanceStore, registry).definition();
+
+      List<Server> servers = new ArrayList<>();
+      List<String> hosts = new ArrayList<>(List.of(config.bindHost()));
+      if (!config.bindHost().equals("0.0.0.0") && !config.bindHost().equals(network.gatewayIp())) {
+        hosts.add(network.gatewayIp()); // where the node's own instances reach it
+      }
+      for (String host : hosts) {
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
+            .addService(definition)
+            .addService(admin)
+            // Python senders cut Buffers at 1 MiB + a few bytes; 4 MiB leaves room and bounds memory.
+            .maxInboundMessageSize((4 << 20) + 1024)
+            .build();
+        try {
+          s.start();
+        } catch (IOException e) {
+          throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+              + " (is another node or program using that port?)", e);
+        }
+        servers.add(s);
+        opened.add(() -> s.shutdownNow());
+      }
+      log.info("node started node={} gateway={}:{} network={} instance_gateway={}:{} data_dir={}",
+          nodeId, config.bindHost(), port, network.name(), network.gatewayIp(), port, dataDir);
+      return new Node(config, nodeId, port, lockChannel, lock, db, runtime, registry, instances,
+          workers, servers, network);
+    } catch (NodeStartException e) {
+      closeAll(opened);
+      throw e;
+    } catch (RuntimeFailure e) {
+      closeAll(opened);
+      throw new NodeStartException(e.getMessage(), e);
+    } catch (StoreException | IOException | RuntimeException e) {
+      closeAll(opened);
+      throw new NodeStartException("the node could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The node's id (labels, network name). */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The gateway port. */
+  public int port() {
+    return port;
+  }
+
+  /** Where clients reach the gateway. */
+  public InetSocketAddress address() {
+    return new InetSocketAddress(config.advertisedHost(), port);
+  }
+
+  /** The node's container network. */
+  public NodeNetwork network() {
+    return network;
+  }
+
+  /** The instance lifecycle (for tools and tests in the same process). */
+  public InstanceManager instances() {
+    return instances;
+  }
+
+  /** The service registry (for tools and tests in the same process). */
+  public ServiceRegistry registry() {
+    return registry;
+  }
+
+  /** Blocks until the gateway stops. */
+  public void awaitTermination() throws InterruptedException {
+    for (Server s : servers) {
+      s.awaitTermination();
+    }
+  }
+
+  /**
+   * Stops taking calls, gives in-flight calls {@code shutdownGrace}, optionally stops every
+   * instance, and releases the database and the data directory.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Server s : servers) {
+      s.shutdown();
+    }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    for (Server s : servers) {
+      try {
+        if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          s.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        s.shutdownNow();
+      }
+    }
+    workers.shutdownNow();
+    if (config.stopInstancesOnShutdown()) {
+      try {
+        instances.stopAll("the node shut down");
+      } catch (StoreException e) {
+        log.warn("could not stop instances at shutdown: {}", e.getMessage());
+      }
+    }
+    runtime.close();
+    db.close();
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // The OS releases the lock with the process anyway.
+    }
+    log.info("node stopped node={}", nodeId);
+  }
+
+  private static Peer self(NodeConfig config, int port, Clock clock) {
+    long memBytes = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long cores = Runtime.getRuntime().availableProcessors();
+    return Peer.newBuilder()
+        .addUri(Peer.Uri.newBuilder()
+            .setIp(config.advertisedHost())
+            .setPort(port)
+            .setTransport(Peer.Uri.Protocol.newBuilder().addTags("tcp"))
+            .addProtocolStack(Peer.Uri.Protocol.newBuilder().addTags("grpc")))
+        .addResources(ArchitectureResources.newBuilder()
+            .setArchitecture(Service.Container.Architecture.newBuilder().addTags("linux/amd64"))
+            .setResources(Sysresources.newBuilder()
+                .setMemLimit(memBytes)
+                .setCpuPeriod(100_000)
+                .setCpuQuota(cores * 100_000)))
+        .setTs(clock.instant().getEpochSecond())
+        .build();
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void closeAll(List<AutoCloseable> opened) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception ignored) {
+        // Startup already failed; report that, not this.
+      }
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    }
+  }
+
+}

@@ -1,0 +1,232 @@
+package org.celaut.node.gateway;
+
+import com.google.protobuf.MessageLite;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.celaut.proto.buffer.Buffer;
+import org.celaut.protocol.bee.BeeDecoder;
+import org.celaut.protocol.bee.BeeEncoder;
+import org.celaut.protocol.bee.BeeEvent;
+import org.celaut.protocol.bee.BufferSink;
+import org.celaut.protocol.bee.FramingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server-side Gateway call: gRPC pushes Buffers in, the decoder turns them into events, a
+ * handler on a worker thread pulls them and answers.
+ *
+ * <p>Why a worker and a queue: handlers block (disk, Docker), and the reference's Python clients
+ * never half-close while paused by our {@code signal}, so a handler must be able to answer and
+ * complete from the middle of the request stream. Skip requests bypass the queue because they
+ * matter while the handler is busy sending.
+ */
+final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
+
+  private static final Logger log = LoggerFactory.getLogger(BeeServerCall.class);
+  private static final Object END = new Object();
+
+  private final String method;
+  private final ServerCallStreamObserver<Buffer> out;
+  private final BeeDecoder decoder;
+  private final SocketAddress remote;
+  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+  private final Object readyLock = new Object();
+  private volatile boolean finished;
+  private volatile boolean cancelled;
+  private boolean inputClosed; // guarded by decoder
+
+  BeeServerCall(String method, ServerCallStreamObserver<Buffer> out, BeeDecoder decoder, SocketAddress remote) {
+    this.method = method;
+    this.out = out;
+    this.decoder = decoder;
+    this.remote = remote;
+    out.setOnReadyHandler(() -> {
+      synchronized (readyLock) {
+        readyLock.notifyAll();
+      }
+    });
+    out.setOnCancelHandler(() -> {
+      cancelled = true;
+      inbox.add(Status.CANCELLED.withDescription("the caller cancelled the call").asException());
+      synchronized (readyLock) {
+        readyLock.notifyAll();
+      }
+    });
+  }
+
+  /** Runs the handler to completion; called on a worker thread. */
+  void run(CallHandler handler) {
+    try {
+      handler.handle(this);
+      finish(null);
+    } catch (StatusException e) {
+      finish(e.getStatus());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finish(Status.UNAVAILABLE.withDescription("the node is shutting down"));
+    } catch (Exception | Error e) {
+      log.error("method={} failed unexpectedly", method, e);
+      finish(Status.INTERNAL.withDescription(method + " failed inside the node: " + e));
+    }
+  }
+
+  private void finish(Status status) {
+    finished = true;
+    synchronized (decoder) {
+      decoder.close(); // deletes spools the handler did not take
+      inputClosed = true;
+    }
+    if (cancelled) {
+      return;
+    }
+    try {
+      if (status == null) {
+        out.onCompleted();
+      } else {
+        if (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE) {
+          log.warn("method={} status={} message={}", method, status.getCode(), status.getDescription());
+        } else {
+          log.info("method={} refused status={} message={}", method, status.getCode(), status.getDescription());
+        }
+        out.onError(status.asException());
+      }
+    } catch (IllegalStateException alreadyClosed) {
+      // The transport closed the call first (client gone); nothing left to tell.
+    }
+  }
+
+  // --- request direction (gRPC callbacks) ---
+
+  @Override
+  public void onNext(Buffer frame) {
+    synchronized (decoder) {
+      if (inputClosed) {
+        return; // answered already; Python clients keep sending until they notice
+      }
+      try {
+        for (BeeEvent e : decoder.accept(frame)) {
+          if (e instanceof BeeEvent.SkipRequested s) {
+            skipped.add(s.blockIdHex());
+          } else if (!(e instanceof BeeEvent.Signal)) {
+            inbox.add(e);
+          }
+        }
+      } catch (FramingException e) {
+        inputClosed = true;
+        inbox.add(GatewayErrors.framing(method, e));
+      }
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    cancelled = true;
+    inbox.add(Status.CANCELLED.withDescription("the caller's stream failed: " + t.getMessage()).asException());
+  }
+
+  @Override
+  public void onCompleted() {
+    synchronized (decoder) {
+      if (inputClosed) {
+        return;
+      }
+      inputClosed = true;
+      try {
+        decoder.finish();
+        inbox.add(END);
+      } catch (FramingException e) {
+        inbox.add(GatewayErrors.framing(method, e));
+      }
+    }
+  }
+
+  // --- CallContext ---
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public Optional<BeeEvent> next(Duration timeout) throws StatusException {
+    Object o;
+    try {
+      o = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.UNAVAILABLE.withDescription("the node is shutting down").asException();
+    }
+    if (o == null) {
+      throw CallContext.error(Status.Code.DEADLINE_EXCEEDED,
+          method + ": the caller sent nothing for " + timeout.toSeconds() + " s in the middle of its request");
+    }
+    if (o == END) {
+      inbox.add(END); // stay at end for later calls
+      return Optional.empty();
+    }
+    if (o instanceof StatusException e) {
+      inbox.add(e);
+      throw e;
+    }
+    return Optional.of((BeeEvent) o);
+  }
+
+  @Override
+  public void send(int index, MessageLite message) throws StatusException {
+    for (Buffer b : BeeEncoder.message(index, message)) {
+      sendFrame(b);
+    }
+  }
+
+  @Override
+  public void sendFrame(Buffer frame) throws StatusException {
+    try {
+      sink().send(frame);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.UNAVAILABLE.withDescription("the node is shutting down").asException();
+    } catch (java.io.IOException e) {
+      throw Status.CANCELLED.withDescription(e.getMessage()).asException();
+    }
+  }
+
+  @Override
+  public BufferSink sink() {
+    return frame -> {
+      synchronized (readyLock) {
+        while (!out.isReady() && !cancelled) {
+          readyLock.wait(1000);
+        }
+      }
+      if (cancelled) {
+        throw new java.io.IOException("the caller went away while " + method + " was answering");
+      }
+      out.onNext(frame);
+    };
+  }
+
+  @Override
+  public Set<String> skipped() {
+    return skipped;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return remote;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+}

@@ -1,0 +1,38 @@
+package org.celaut.node.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import org.celaut.node.instances.InstanceManager;
+import org.celaut.node.registry.ServiceRegistry;
+import org.celaut.proto.celaut.Peer;
+import org.celaut.protocol.bee.DecoderLimits;
+import org.celaut.protocol.blocks.BlockStore;
+
+/** The node's Gateway: which handler serves which method. */
+public final class Gateway {
+
+  private final Map<String, CallHandler> handlers;
+
+  /**
+   * @param registry stored services
+   * @param instances instance lifecycle
+   * @param self this node's announcement, made fresh per call
+   * @param inputTimeout how long a caller may pause mid-request
+   */
+  public Gateway(ServiceRegistry registry, InstanceManager instances, Supplier<Peer> self, Duration inputTimeout) {
+    this.handlers = Map.of(
+        "StartService", new StartServiceCall(registry, instances, inputTimeout),
+        "StopService", new StopServiceCall(instances, inputTimeout),
+        "GetService", new GetServiceCall(registry, inputTimeout),
+        "GetPeerInfo", new GetPeerInfoCall(self),
+        "GetMetrics", new GetMetricsCall(instances, inputTimeout));
+  }
+
+  /** The gRPC service, running handlers on {@code workers}. */
+  public GatewayService service(ExecutorService workers, Path spoolDir, BlockStore blocks, DecoderLimits limits) {
+    return new GatewayService(handlers, workers, spoolDir, blocks, limits);
+  }
+}

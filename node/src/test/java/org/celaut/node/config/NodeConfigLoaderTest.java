@@ -1,0 +1,72 @@
+package org.celaut.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigLoaderTest {
+
+  @Test
+  void withNothingGivenEveryDefaultApplies() {
+    NodeConfig c = NodeConfigLoader.load(Map.of(), Map.of(), Map.of());
+    assertThat(c).isEqualTo(NodeConfig.defaults());
+    assertThat(c.port()).isEqualTo(8090);
+    assertThat(c.bindHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFile() {
+    NodeConfig c = NodeConfigLoader.load(
+        Map.of("port", "1000", "data-dir", "/from/file", "bind-host", "127.0.0.2"),
+        NodeConfigLoader.fromEnvironment(Map.of("CELAUT_PORT", "2000", "CELAUT_DATA_DIR", "/from/env")),
+        Map.of("port", "3000"));
+    assertThat(c.port()).isEqualTo(3000);
+    assertThat(c.dataDir()).isEqualTo(Path.of("/from/env"));
+    assertThat(c.bindHost()).isEqualTo("127.0.0.2");
+    assertThat(c.advertisedHost()).as("defaults to the bind host").isEqualTo("127.0.0.2");
+  }
+
+  @Test
+  void sizesAndDurationsTakeUnits() {
+    NodeConfig c = NodeConfigLoader.load(Map.of(), Map.of(),
+        Map.of("default-mem-limit-bytes", "64MiB", "max-service-bytes", "1GiB", "start-timeout-seconds", "5",
+            "stop-instances-on-shutdown", "yes"));
+    assertThat(c.defaultMemLimitBytes()).isEqualTo(64L << 20);
+    assertThat(c.maxServiceBytes()).isEqualTo(1L << 30);
+    assertThat(c.startTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.stopInstancesOnShutdown()).isTrue();
+  }
+
+  @Test
+  void aTypoInTheFileIsAnErrorNamingTheKey() {
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of("prot", "1"), Map.of(), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[prot]")
+        .hasMessageContaining("config file");
+  }
+
+  @Test
+  void aBadValueNamesKeyValueAndLayer() {
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of("port", "eighty"), Map.of()))
+        .hasMessageContaining("port = 'eighty' (from environment)");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("port", "70000")))
+        .hasMessageContaining("0 to 65535");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("default-mem-limit-bytes", "1KiB")))
+        .hasMessageContaining("at least 4 MiB");
+  }
+
+  @Test
+  void readsAPropertiesFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("node.properties");
+    Files.writeString(f, "# a node\nport = 9100\nnetwork-name=my-net\n");
+    NodeConfig c = NodeConfigLoader.load(NodeConfigLoader.readFile(f), Map.of(), Map.of());
+    assertThat(c.port()).isEqualTo(9100);
+    assertThat(c.networkName()).isEqualTo("my-net");
+  }
+}

@@ -1,0 +1,35 @@
+package org.celaut.protocol;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import org.celaut.proto.admin.ListInstancesRequest;
+import org.celaut.proto.admin.ListInstancesResponse;
+import org.celaut.proto.admin.ListServicesRequest;
+import org.celaut.proto.admin.ListServicesResponse;
+
+/**
+ * The {@code celaut.admin.Admin} service: our extension (not in the reference protocol) that lets
+ * a maintainer's CLI list instances and services. Nodes serve it to loopback callers only.
+ */
+public final class AdminMethods {
+
+  public static final String SERVICE_NAME = "celaut.admin.Admin";
+
+  public static final MethodDescriptor<ListInstancesRequest, ListInstancesResponse> LIST_INSTANCES =
+      MethodDescriptor.<ListInstancesRequest, ListInstancesResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "ListInstances"))
+          .setRequestMarshaller(ProtoUtils.marshaller(ListInstancesRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(ListInstancesResponse.getDefaultInstance()))
+          .build();
+
+  public static final MethodDescriptor<ListServicesRequest, ListServicesResponse> LIST_SERVICES =
+      MethodDescriptor.<ListServicesRequest, ListServicesResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "ListServices"))
+          .setRequestMarshaller(ProtoUtils.marshaller(ListServicesRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(ListServicesResponse.getDefaultInstance()))
+          .build();
+
+  private AdminMethods() {}
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Command 1 of the README: build, make sure Docker runs, start a node on embedded defaults, pack
+# the bundled example service, start an instance through the node, show that it answers, stop it,
+# and stop the node. Pass --keep-node to leave the node running afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keep_node=false
+[ "${1:-}" = "--keep-node" ] && keep_node=true
+
+scripts/setup.sh
+echo "== building (./mvnw package)"
+./mvnw -q -B -ntp package -DskipTests
+
+data_dir=.celaut/demo-node
+mkdir -p "$data_dir"
+export CELAUT_NODE=127.0.0.1:8090
+echo "== starting a node (data in $data_dir, gateway on $CELAUT_NODE)"
+bin/celaut node run --data-dir "$data_dir" --port 8090 >"$data_dir/node.log" 2>&1 &
+node_pid=$!
+cleanup() { if [ "$keep_node" = false ]; then kill "$node_pid" 2>/dev/null || true; wait "$node_pid" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+for _ in $(seq 1 60); do
+  grep -q "listening on" "$data_dir/node.log" 2>/dev/null && break
+  kill -0 "$node_pid" 2>/dev/null || { cat "$data_dir/node.log"; exit 1; }
+  sleep 0.5
+done
+
+echo "== packing examples/hello-http"
+examples/hello-http/prepare.sh
+bin/celaut pack examples/hello-http
+
+echo "== starting an instance"
+start_json=$(bin/celaut start examples/hello-http/.service/build/hello-http.service --env GREETING="hello from a Celaut instance" --json)
+echo "$start_json"
+token=$(echo "$start_json" | sed -n 's/.*"token" : "\([0-9a-f]*\)".*/\1/p')
+addr=$(echo "$start_json" | tr -d '\n ' | sed -n 's/.*"port":8080,"addresses":\["\([^"]*\)".*/\1/p')
+
+echo "== asking the instance at http://$addr/cgi-bin/greet"
+answer=""
+for _ in $(seq 1 50); do
+  answer=$(curl -fsS --max-time 2 "http://$addr/cgi-bin/greet" 2>/dev/null) && break
+  sleep 0.2
+done
+echo "instance answered: $answer"
+bin/celaut ls
+
+echo "== stopping the instance"
+bin/celaut stop "$token"
+bin/celaut ls
+if [ -z "$answer" ]; then echo "demo: the instance did not answer" >&2; exit 1; fi
+if [ "$keep_node" = true ]; then echo "== node left running (pid $node_pid, CELAUT_NODE=$CELAUT_NODE)"; trap - EXIT; fi
+echo "== done"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes sure this machine can run a node and its tests: a Docker engine (Debian's docker.io),
+# running, and Debian's busybox-static (the example service's filesystem). Idempotent; needs root
+# the first time. No container registry is used or needed.
+set -euo pipefail
+
+need_apt=()
+command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+# The example's filesystem needs a static busybox (Debian's busybox package is dynamic).
+ldd_out=$( { LC_ALL=C ldd /bin/busybox 2>&1 || true; } )
+case "$ldd_out" in *"not a dynamic"*) ;; *) need_apt+=(busybox-static) ;; esac
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]} from Debian" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "setup: starting dockerd" >&2
+  nohup dockerd >/tmp/celaut-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "setup: dockerd did not come up; its log:" >&2
+    tail -n 30 /tmp/celaut-dockerd.log >&2 || true
+    exit 1
+  fi
+fi
+echo "setup: docker engine $(docker version --format '{{.Server.Version}}') is running; busybox-static is installed" >&2

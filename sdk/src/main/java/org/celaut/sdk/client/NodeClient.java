@@ -1,0 +1,255 @@
+package org.celaut.sdk.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import org.celaut.proto.buffer.Buffer;
+import org.celaut.proto.celaut.Amount;
+import org.celaut.proto.celaut.BytesKeyValue;
+import org.celaut.proto.celaut.Configuration;
+import org.celaut.proto.celaut.Metrics;
+import org.celaut.proto.celaut.Peer;
+import org.celaut.proto.celaut.Refund;
+import org.celaut.proto.celaut.ServiceInstance;
+import org.celaut.proto.celaut.TokenMessage;
+import org.celaut.protocol.Hashes;
+import org.celaut.protocol.bee.BeeEncoder;
+import org.celaut.protocol.bee.BufferSink;
+import org.celaut.protocol.bee.DecoderLimits;
+import org.celaut.protocol.blocks.FileBlockStore;
+import org.celaut.sdk.internal.BeeClientCall;
+
+/**
+ * A connection to one Celaut node, for users and tools: start services, stop them, read their
+ * metrics and the node's announcement. Thread-safe; one per node is enough. Close it when done.
+ *
+ * <pre>{@code
+ * try (NodeClient node = NodeClient.connect("127.0.0.1:8090")) {
+ *   ServiceHandle h = node.start(ServiceSource.fromFile(Path.of("hello.service")), StartOptions.defaults());
+ *   System.out.println(h.address(8080));
+ *   node.stop(h.token());
+ * }
+ * }</pre>
+ */
+public final class NodeClient implements AutoCloseable {
+
+  /** Deadline of short calls (stop, metrics, peer info). */
+  public static final Duration SHORT_CALL_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a start waits, after naming the service's hash, for the node to say it already has
+   * it before uploading the body. On loopback the node answers in about a millisecond; the wait
+   * only costs anything the first time a node sees a service, when building its image costs far
+   * more.
+   */
+  static final Duration HAVE_IT_WAIT = Duration.ofMillis(250);
+
+  private final ManagedChannel channel;
+  private final boolean ownsChannel;
+  private final Path workDir;
+  private final FileBlockStore blocks;
+
+  private NodeClient(ManagedChannel channel, boolean ownsChannel) throws IOException {
+    this.channel = channel;
+    this.ownsChannel = ownsChannel;
+    this.workDir = Files.createTempDirectory("celaut-client");
+    this.blocks = new FileBlockStore(workDir.resolve("blocks"));
+  }
+
+  /**
+   * Connects to a node at {@code host:port} over plain gRPC (the reference's transport). The
+   * connection is made lazily: an unreachable node shows up as {@link NodeUnavailableException}
+   * on the first call.
+   */
+  public static NodeClient connect(String hostPort) throws IOException {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new IllegalArgumentException("a node address is HOST:PORT, got '" + hostPort + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("a node address is HOST:PORT, got '" + hostPort + "'", e);
+    }
+    ManagedChannel ch = NettyChannelBuilder.forAddress(hostPort.substring(0, colon), port)
+        .usePlaintext()
+        .maxInboundMessageSize((4 << 20) + 1024)
+        .build();
+    return new NodeClient(ch, true);
+  }
+
+  /** Uses a channel the caller owns (and closes). */
+  public static NodeClient using(ManagedChannel channel) throws IOException {
+    return new NodeClient(channel, false);
+  }
+
+  /**
+   * Starts an instance of a service. Names the service by hash first and uploads the body only if
+   * the node does not say it has it.
+   *
+   * @throws NotFoundException the node lacks the service and no file was given
+   * @throws RequestRejectedException the service is malformed or cannot run there
+   */
+  public ServiceHandle start(ServiceSource source, StartOptions options) throws CelautException {
+    Configuration.Builder cfg = Configuration.newBuilder();
+    options.environment().forEach((k, v) ->
+        cfg.addEnvironmentVariables(BytesKeyValue.newBuilder().setKey(k).setValue(com.google.protobuf.ByteString.copyFromUtf8(v))));
+    if (options.initialMu() != null) {
+      cfg.setInitialMu(Amount.newBuilder().setN(options.initialMu().toString()));
+    }
+    try (BeeClientCall call = open("StartService", options.timeout())) {
+      call.send(3, cfg.build());
+      var hash = Hashes.sha3Hash(Hashes.hex(source.idHex()).toByteArray());
+      call.send(4, hash);
+      var hashtag = org.celaut.proto.celaut.Metadata.HashTag.newBuilder().addHash(hash);
+      source.tag().ifPresent(hashtag::addTag);
+      call.send(5, org.celaut.proto.celaut.Metadata.newBuilder().setHashtag(hashtag).build());
+      if (source.file().isPresent()) {
+        long until = System.nanoTime() + HAVE_IT_WAIT.toNanos();
+        while (!call.signalled() && System.nanoTime() < until) {
+          Thread.sleep(2);
+        }
+        if (!call.signalled()) {
+          upload(call, source.file().get());
+        }
+      }
+      call.halfClose();
+      ServiceInstance si = call.await(1, ServiceInstance.class, options.timeout());
+      return new ServiceHandle(source.idHex(), si.getToken(), si.getInstance());
+    } catch (StatusRuntimeException e) {
+      throw CelautException.from("start " + source.idHex(), e.getStatus(), e);
+    } catch (IOException e) {
+      throw new CelautException("start " + source.idHex() + ": " + e.getMessage(), null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CelautException("start " + source.idHex() + ": interrupted", null, e);
+    }
+  }
+
+  /** Uploads the body, stopping early if the node signals it has what it needs. */
+  private static void upload(BeeClientCall call, Path file) throws IOException, InterruptedException {
+    BufferSink sink = call.sink();
+    try {
+      BeeEncoder.file(6, file, b -> {
+        if (call.signalled()) {
+          throw new StopUpload();
+        }
+        sink.send(b);
+      });
+    } catch (StopUpload enough) {
+      // The node has the service now; the rest of the body is not needed.
+    }
+  }
+
+  private static final class StopUpload extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * Stops an instance and returns the refund (0 until the economy exists). A token the node
+   * does not know also answers 0, so a retried stop is harmless.
+   */
+  public java.math.BigInteger stop(String token) throws CelautException {
+    Refund r = tokenCall("StopService", token, Refund.class);
+    String n = r.getAmount().getN();
+    return n.isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(n);
+  }
+
+  /** Metrics of a live instance. */
+  public Metrics metrics(String token) throws CelautException {
+    return tokenCall("GetMetrics", token, Metrics.class);
+  }
+
+  /** The node's announcement of itself. */
+  public Peer peerInfo() throws CelautException {
+    try (BeeClientCall call = open("GetPeerInfo", SHORT_CALL_TIMEOUT)) {
+      call.halfClose();
+      return call.await(1, Peer.class, SHORT_CALL_TIMEOUT);
+    } catch (StatusRuntimeException e) {
+      throw CelautException.from("peer info", e.getStatus(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CelautException("peer info: interrupted", null, e);
+    }
+  }
+
+  private <T extends com.google.protobuf.MessageLite> T tokenCall(String method, String token, Class<T> type)
+      throws CelautException {
+    try (BeeClientCall call = open(method, SHORT_CALL_TIMEOUT)) {
+      call.send(1, TokenMessage.newBuilder().setToken(token).build());
+      call.halfClose();
+      return call.await(1, type, SHORT_CALL_TIMEOUT);
+    } catch (StatusRuntimeException e) {
+      throw CelautException.from(method, e.getStatus(), e);
+    } catch (IOException e) {
+      throw new CelautException(method + ": " + e.getMessage(), null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CelautException(method + ": interrupted", null, e);
+    }
+  }
+
+  /**
+   * Instances the node runs (with {@code includeEnded}, also the most recent ended ones). Uses
+   * the Java node's admin extension, which answers only callers on the node's own machine.
+   */
+  public java.util.List<org.celaut.proto.admin.InstanceInfo> listInstances(boolean includeEnded)
+      throws CelautException {
+    try {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(channel, org.celaut.protocol.AdminMethods.LIST_INSTANCES,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(SHORT_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+          org.celaut.proto.admin.ListInstancesRequest.newBuilder().setIncludeEnded(includeEnded).build())
+          .getInstancesList();
+    } catch (StatusRuntimeException e) {
+      throw CelautException.from("list instances", e.getStatus(), e);
+    }
+  }
+
+  /** Services the node holds (admin extension, loopback callers only). */
+  public java.util.List<org.celaut.proto.admin.ServiceInfo> listServices() throws CelautException {
+    try {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(channel, org.celaut.protocol.AdminMethods.LIST_SERVICES,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(SHORT_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+          org.celaut.proto.admin.ListServicesRequest.getDefaultInstance())
+          .getServicesList();
+    } catch (StatusRuntimeException e) {
+      throw CelautException.from("list services", e.getStatus(), e);
+    }
+  }
+
+  /** Opens a raw call; for tools and tests that speak the frames themselves. */
+  public BeeClientCall open(String method, Duration timeout) {
+    return BeeClientCall.open(channel, method, timeout, workDir, blocks, DecoderLimits.defaults());
+  }
+
+  /** Sends frames as they are (tests of bad input use this). */
+  public static void sendRaw(BeeClientCall call, Iterable<Buffer> frames) throws IOException, InterruptedException {
+    BufferSink s = call.sink();
+    for (Buffer b : frames) {
+      s.send(b);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsChannel) {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try (var walk = Files.walk(workDir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // A temp dir left behind is harmless.
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package org.celaut.sdk.client;
+
+import io.grpc.Status;
+
+/** The node does not implement this call (UNIMPLEMENTED). */
+public final class UnsupportedByNodeException extends CelautException {
+  private static final long serialVersionUID = 1L;
+
+  public UnsupportedByNodeException(String message, Status status, Throwable cause) {
+    super(message, status, cause);
+  }
+}
