@@ -15,6 +15,9 @@ import org.celaut.proto.celaut.Metadata;
  */
 public final class Hashes {
 
+  // Declared first: the constants below are built with it during class initialization.
+  private static final HexFormat HEX = HexFormat.of();
+
   /** SHA3-256 of the empty input: the type id of service and block ids. */
   public static final ByteString SHA3_256_TYPE =
       hex("a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
@@ -29,8 +32,6 @@ public final class Hashes {
 
   /** Length in bytes of a SHA3-256 digest. */
   public static final int SHA3_256_BYTES = 32;
-
-  private static final HexFormat HEX = HexFormat.of();
 
   private Hashes() {}
 
