@@ -79,6 +79,21 @@ class HelloHttpEndToEndTest {
       assertThat(info.getState()).isEqualTo("RUNNING");
       assertThat(docker.inspect(info.getContainerId())).hasValueSatisfying(s -> assertThat(s.running()).isTrue());
 
+      // GetService answers the stored service so it replays into StartService: 4:Hash, 5:Metadata, 6:Service.
+      try (var call = client.open("GetService", Duration.ofSeconds(30))) {
+        call.send(1, org.celaut.protocol.Hashes.sha3Hash(packed.serviceId().toByteArray()));
+        call.halfClose();
+        var hash = call.await(4, org.celaut.proto.celaut.Metadata.HashTag.Hash.class, Duration.ofSeconds(30));
+        assertThat(hash.getValue()).isEqualTo(packed.serviceId());
+        var md = call.await(5, org.celaut.proto.celaut.Metadata.class, Duration.ofSeconds(30));
+        assertThat(md.getHashtag().getTagList()).containsExactly("hello-http");
+        var body = call.next(Duration.ofSeconds(30)).orElseThrow();
+        assertThat(body).isInstanceOfSatisfying(org.celaut.protocol.bee.BeeEvent.Spooled.class, sp -> {
+          assertThat(sp.message().sha3Hex()).isEqualTo(packed.serviceIdHex());
+          assertThat(sp.message().expandedSize()).isEqualTo(packed.sizeBytes());
+        });
+      }
+
       assertThat(client.stop(h.token())).isZero();
 
       assertThat(docker.inspect(info.getContainerId())).isEmpty();
