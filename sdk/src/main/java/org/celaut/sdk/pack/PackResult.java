@@ -1,5 +1,6 @@
 package org.celaut.sdk.pack;
 
+import org.celaut.protocol.Hashes;
 import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -28,6 +29,6 @@ public record PackResult(
 
   /** The service id as 64 lower-case hex characters (the registry key of a node). */
   public String serviceIdHex() {
-    return Digests.toHex(serviceId);
+    return Hashes.toHex(serviceId);
   }
 }

@@ -1,5 +1,6 @@
 package org.celaut.sdk.pack;
 
+import org.celaut.protocol.Hashes;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -233,12 +234,12 @@ public final class ServicePacker {
 
   private static PackResult write(Packed packed, Path output) throws IOException {
     byte[] bytes = packed.service.toByteArray();
-    byte[] id = Digests.sha3(bytes);
+    byte[] id = Hashes.sha3(bytes);
     Metadata metadata =
         Metadata.newBuilder()
             .setHashtag(
                 Metadata.HashTag.newBuilder()
-                    .addHash(Digests.sha3Hash(id))
+                    .addHash(Hashes.sha3Hash(id))
                     .addHash(Shake256.hashOf(bytes))
                     .addTag(packed.spec.tag()))
             .build();

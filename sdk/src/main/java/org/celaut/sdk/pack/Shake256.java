@@ -1,5 +1,6 @@
 package org.celaut.sdk.pack;
 
+import org.celaut.protocol.Hashes;
 import com.google.protobuf.ByteString;
 import org.bouncycastle.crypto.digests.SHAKEDigest;
 import org.celaut.proto.celaut.Metadata;
@@ -15,7 +16,7 @@ import org.celaut.proto.celaut.Metadata;
 public final class Shake256 {
 
   /** The hash type id: SHAKE-256/32 of the empty input. */
-  public static final ByteString TYPE = Digests.SHAKE_256_TYPE;
+  public static final ByteString TYPE = Hashes.SHAKE_256_TYPE;
 
   /** Output length the reference uses, in bytes. */
   public static final int OUTPUT_BYTES = 32;

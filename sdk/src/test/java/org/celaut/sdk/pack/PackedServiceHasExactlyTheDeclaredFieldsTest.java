@@ -1,5 +1,6 @@
 package org.celaut.sdk.pack;
 
+import org.celaut.protocol.Hashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -109,18 +110,18 @@ class PackedServiceHasExactlyTheDeclaredFieldsTest {
     assertThat(result.output()).isEqualTo(out);
     assertThat(result.sizeBytes()).isEqualTo(written.length);
     assertThat(result.tag()).isEqualTo("full");
-    assertThat(result.serviceId().toByteArray()).isEqualTo(Digests.sha3(written));
-    assertThat(result.serviceIdHex()).isEqualTo(Digests.toHex(Digests.sha3(written)));
+    assertThat(result.serviceId().toByteArray()).isEqualTo(Hashes.sha3(written));
+    assertThat(result.serviceIdHex()).isEqualTo(Hashes.toHex(Hashes.sha3(written)));
     assertThat(result.metadata())
         .isEqualTo(
             Metadata.newBuilder()
                 .setHashtag(
                     Metadata.HashTag.newBuilder()
                         .addHash(
-                            Metadata.HashTag.Hash.newBuilder().setType(Digests.SHA3_256_TYPE)
-                                .setValue(ByteString.copyFrom(Digests.sha3(written))))
+                            Metadata.HashTag.Hash.newBuilder().setType(Hashes.SHA3_256_TYPE)
+                                .setValue(ByteString.copyFrom(Hashes.sha3(written))))
                         .addHash(
-                            Metadata.HashTag.Hash.newBuilder().setType(Digests.SHAKE_256_TYPE)
+                            Metadata.HashTag.Hash.newBuilder().setType(Hashes.SHAKE_256_TYPE)
                                 .setValue(ByteString.copyFrom(Shake256.digest32(written))))
                         .addTag("full"))
                 .build());

@@ -1,5 +1,6 @@
 package org.celaut.sdk.pack;
 
+import org.celaut.protocol.Hashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -11,20 +12,20 @@ class Shake256Test {
   @Test
   void theEmptyInputHashesToItsOwnTypeIdAsEveryCelautHashTypeDoes() {
     assertThat(Shake256.digest32(new byte[0])).isEqualTo(Shake256.TYPE.toByteArray());
-    assertThat(Digests.toHex(Shake256.TYPE))
+    assertThat(Hashes.toHex(Shake256.TYPE))
         .isEqualTo("46b9dd2b0ba88d13233b3feb743eeb243fcd52ea62b81b82b50c27646ed5762f");
-    assertThat(Digests.sha3(new byte[0])).isEqualTo(Digests.SHA3_256_TYPE.toByteArray());
+    assertThat(Hashes.sha3(new byte[0])).isEqualTo(Hashes.SHA3_256_TYPE.toByteArray());
   }
 
   @Test
   void knownInputsGiveTheReferenceDigests() {
-    assertThat(Digests.toHex(Shake256.digest32("abc".getBytes(StandardCharsets.US_ASCII))))
+    assertThat(Hashes.toHex(Shake256.digest32("abc".getBytes(StandardCharsets.US_ASCII))))
         .isEqualTo("483366601360a8771c6863080cc4114d8db44530f8f1e1ee4f94ea37e78b5739");
     byte[] big = new byte[256 * 1000];
     for (int i = 0; i < big.length; i++) {
       big[i] = (byte) i;
     }
-    assertThat(Digests.toHex(Shake256.digest32(big)))
+    assertThat(Hashes.toHex(Shake256.digest32(big)))
         .isEqualTo("d2ae1a70ce5f025d0bca61a62e384b8308bc94975c00cb848c288fd2e04b122b");
   }
 
