@@ -11,8 +11,16 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit code (tests call this). */
+  /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
     return CelautCommand.commandLine().execute(args);
+  }
+
+  /** Runs the command line with its output and errors going to the given writers (tests). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cl = CelautCommand.commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
   }
 }

@@ -116,7 +116,15 @@ public final class NodeClient implements AutoCloseable {
           Thread.sleep(2);
         }
         if (!call.signalled()) {
-          upload(call, source.file().get());
+          try {
+            upload(call, source.file().get());
+          } catch (IOException e) {
+            if (!call.isClosed()) {
+              throw e;
+            }
+            // The node ended the call while we were sending (it refused the body): its status,
+            // read below, says why; that is the error to report, not our broken upload.
+          }
         }
       }
       call.halfClose();

@@ -77,6 +77,11 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
     return signalled;
   }
 
+  /** True once the node ended the call (answer complete, or an error). */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** Sends one logical message. */
   public void send(int index, MessageLite m) throws IOException, InterruptedException {
     for (Buffer b : BeeEncoder.message(index, m)) {
