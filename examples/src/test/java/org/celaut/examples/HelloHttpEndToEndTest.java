@@ -60,7 +60,7 @@ class HelloHttpEndToEndTest {
     PackResult packed = TestNode.packHelloHttp(work);
     try (Node node = TestNode.start(work.resolve("node"));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
-        ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults())) {
+        ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
 
       ServiceHandle h = client.start(ServiceSource.fromFile(packed.output()),
           StartOptions.builder().env("GREETING", "hi from the test").build());
@@ -126,13 +126,13 @@ class HelloHttpEndToEndTest {
           .filter(i -> i.getInstance().equals(f.instance())).findFirst().orElseThrow().getContainerId();
     }
     // While the node is down, the first instance's container disappears.
-    try (ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults())) {
+    try (ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(docker.listOwned(nodeId)).hasSize(2);
       docker.remove(firstContainer);
     }
     try (Node node = TestNode.start(data);
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
-        ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults())) {
+        ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(node.nodeId()).as("the node keeps its id across restarts").isEqualTo(nodeId);
       assertThat(client.listInstances(false)).as("the surviving instance is adopted, the other ended").hasSize(1);
       assertThat(client.listInstances(true)).extracting(InstanceInfo::getEndReason)

@@ -118,7 +118,7 @@ public final class Node implements AutoCloseable {
       FileBlockStore blocks = new FileBlockStore(dataDir.resolve("blocks"));
       ServiceRegistry registry = new ServiceRegistry(dataDir.resolve("services"), blocks);
 
-      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults().withDockerHost(config.dockerHost()));
+      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout()));
       opened.add(runtime);
       String networkName = config.networkName().isEmpty() ? "celaut-" + nodeId : config.networkName();
       NodeNetwork network = runtime.ensureNetwork(networkName);

@@ -40,6 +40,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   private volatile ClientCallStreamObserver<Buffer> requests;
   private volatile boolean signalled;
   private volatile boolean closed;
+  private boolean decoderDone; // guarded by decoder
 
   private BeeClientCall(String method, BeeDecoder decoder) {
     this.method = method;
@@ -164,6 +165,9 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   @Override
   public void onNext(Buffer frame) {
     synchronized (decoder) {
+      if (decoderDone) {
+        return; // we stopped listening (closed, or the answer was malformed)
+      }
       try {
         for (BeeEvent e : decoder.accept(frame)) {
           if (e instanceof BeeEvent.Signal) {
@@ -173,6 +177,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
           }
         }
       } catch (FramingException e) {
+        decoderDone = true;
         inbox.add(Status.INTERNAL.withDescription(method + ": the node's answer is malformed: " + e.getMessage())
             .asRuntimeException());
         cancel("malformed answer");
@@ -192,6 +197,10 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
     closed = true;
     wake();
     synchronized (decoder) {
+      if (decoderDone) {
+        return;
+      }
+      decoderDone = true;
       try {
         decoder.finish();
         inbox.add(END);
@@ -212,6 +221,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   public void close() {
     cancel("closed by the client");
     synchronized (decoder) {
+      decoderDone = true;
       decoder.close();
     }
   }
