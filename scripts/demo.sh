@@ -32,8 +32,9 @@ bin/celaut pack examples/hello-http
 echo "== starting an instance"
 start_json=$(bin/celaut start examples/hello-http/.service/build/hello-http.service --env GREETING="hello from a Celaut instance" --json)
 echo "$start_json"
-token=$(echo "$start_json" | sed -n 's/.*"token" : "\([0-9a-f]*\)".*/\1/p')
-addr=$(echo "$start_json" | tr -d '\n ' | sed -n 's/.*"port":8080,"addresses":\["\([^"]*\)".*/\1/p')
+token=$(echo "$start_json" | grep -o '"token" : "[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
+# The first address of the only slot: the port published on 127.0.0.1.
+addr=$(echo "$start_json" | grep -o '"127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -d '"')
 
 echo "== asking the instance at http://$addr/cgi-bin/greet"
 answer=""

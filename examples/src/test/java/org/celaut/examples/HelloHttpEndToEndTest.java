@@ -15,7 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.celaut.node.Node;
 import org.celaut.node.runtime.docker.DockerRuntime;
 import org.celaut.node.runtime.docker.DockerRuntimeConfig;
+import java.util.List;
+import java.util.Map;
+import org.celaut.node.runtime.ContainerLabels;
 import org.celaut.node.runtime.ContainerRuntime;
+import org.celaut.node.runtime.ContainerSpec;
 import org.celaut.proto.admin.InstanceInfo;
 import org.celaut.sdk.client.NodeClient;
 import org.celaut.sdk.client.ServiceHandle;
@@ -125,16 +129,23 @@ class HelloHttpEndToEndTest {
       firstContainer = client.listInstances(false).stream()
           .filter(i -> i.getInstance().equals(f.instance())).findFirst().orElseThrow().getContainerId();
     }
-    // While the node is down, the first instance's container disappears.
-    try (ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
+    // While the node is down, the first instance's container disappears, and a container
+    // labelled as the node's but unknown to its database appears.
+    String stray;
+    try (DockerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId))) {
       assertThat(docker.listOwned(nodeId)).hasSize(2);
       docker.remove(firstContainer);
+      stray = docker.start(new ContainerSpec(docker.imageRef(packed.serviceIdHex()), "/bin/service", Map.of(),
+          "/__config__", new byte[0], 32L << 20, 0, 0, List.of(), TestNode.NETWORK, "127.0.0.1",
+          Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, "stray",
+              ContainerLabels.SERVICE, packed.serviceIdHex()))).containerId();
     }
     try (Node node = TestNode.start(data);
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(node.nodeId()).as("the node keeps its id across restarts").isEqualTo(nodeId);
       assertThat(client.listInstances(false)).as("the surviving instance is adopted, the other ended").hasSize(1);
+      assertThat(docker.inspect(stray)).as("the stray container is removed").isEmpty();
       assertThat(client.listInstances(true)).extracting(InstanceInfo::getEndReason)
           .contains("its container was gone when the node started");
       assertThat(awaitAnswer(h.address(8080), "/")).contains("hello from celaut");
