@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.celaut.node.admin.AdminService;
 import org.celaut.node.config.NodeConfig;
 import org.celaut.node.gateway.Gateway;
+import org.celaut.node.instances.Admission;
 import org.celaut.node.instances.InstanceManager;
 import org.celaut.node.instances.Tokens;
 import org.celaut.node.registry.ServiceRegistry;
@@ -127,14 +128,17 @@ public final class Node implements AutoCloseable {
       InstanceStore instanceStore = new InstanceStore(db);
       InstanceManager instances = new InstanceManager(runtime, registry, instanceStore,
           new Tokens(new SecureRandom()), clock,
-          new InstanceManager.Settings(nodeId, network, port, config.advertisedHost(), config.defaultMemLimitBytes()));
+          new InstanceManager.Settings(nodeId, network, port, config.advertisedHost(), config.defaultMemLimitBytes(),
+              new Admission.Limits(config.maxChildDepth(), config.maxChildrenPerInstance(), config.maxTotalMemBytes()),
+              config.startTimeout()));
       InstanceManager.ReconcileReport rec = instances.reconcile();
-      log.info("reconciled adopted={} containers_removed={} instances_ended={}",
-          rec.adopted(), rec.containersRemoved(), rec.instancesEnded());
+      log.info("reconciled adopted={} containers_removed={} instances_ended={} descendants_stopped={}",
+          rec.adopted(), rec.containersRemoved(), rec.instancesEnded(), rec.descendantsStopped());
 
       ExecutorService workers = Executors.newCachedThreadPool(named("gateway-call"));
       opened.add(workers::shutdownNow);
-      Gateway gateway = new Gateway(registry, instances, () -> self(config, port, clock), INPUT_TIMEOUT);
+      Gateway gateway = new Gateway(registry, instances, () -> self(config, port, clock),
+          config.maxRecursionHops(), INPUT_TIMEOUT);
       DecoderLimits limits = new DecoderLimits(config.maxMessageBytes(), config.maxServiceBytes());
       var definition = gateway.service(workers, spool, blocks, limits).definition();
       var admin = new AdminService(instanceStore, registry).definition();
@@ -256,7 +260,8 @@ public final class Node implements AutoCloseable {
   }
 
   private static Peer self(NodeConfig config, int port, Clock clock) {
-    long memBytes = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long memBytes = Math.min(config.maxTotalMemBytes(),
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
     long cores = Runtime.getRuntime().availableProcessors();
     return Peer.newBuilder()
         .addUri(Peer.Uri.newBuilder()

@@ -21,6 +21,11 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight calls get on shutdown
  * @param stopInstancesOnShutdown stop every running instance when the node stops (off: they keep
  *     running and are adopted again at the next start)
+ * @param maxChildDepth deepest an instance started by another may sit in its tree (a root is at 0)
+ * @param maxChildrenPerInstance most live children one instance may hold
+ * @param maxTotalMemBytes most memory all live instances together may hold
+ * @param maxRecursionHops most nodes a delegation tree may still enter, counting this one, when a
+ *     request's recursion guard says more or nothing
  */
 public record NodeConfig(
     Path dataDir,
@@ -34,7 +39,11 @@ public record NodeConfig(
     long maxMessageBytes,
     Duration startTimeout,
     Duration shutdownGrace,
-    boolean stopInstancesOnShutdown) {
+    boolean stopInstancesOnShutdown,
+    int maxChildDepth,
+    int maxChildrenPerInstance,
+    long maxTotalMemBytes,
+    int maxRecursionHops) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of(".celaut", "node");
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -45,6 +54,9 @@ public record NodeConfig(
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 4L << 20;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final int DEFAULT_MAX_CHILD_DEPTH = 8;
+  public static final int DEFAULT_MAX_CHILDREN_PER_INSTANCE = 16;
+  public static final int DEFAULT_MAX_RECURSION_HOPS = 16;
 
   public NodeConfig {
     if (port < 0 || port > 65535) {
@@ -57,6 +69,22 @@ public record NodeConfig(
     if (maxServiceBytes <= 0 || maxMessageBytes <= 0) {
       throw new IllegalArgumentException("message size limits must be positive");
     }
+    if (maxChildDepth < 0 || maxChildrenPerInstance < 0) {
+      throw new IllegalArgumentException("child limits must not be negative");
+    }
+    if (maxTotalMemBytes < defaultMemLimitBytes) {
+      throw new IllegalArgumentException("the node's memory budget (" + maxTotalMemBytes
+          + " bytes) is smaller than the default memory of one instance (" + defaultMemLimitBytes + " bytes)");
+    }
+    if (maxRecursionHops < 1) {
+      throw new IllegalArgumentException("max recursion hops must be at least 1, got " + maxRecursionHops);
+    }
+  }
+
+  /** This machine's physical memory (inside a container: its memory limit), the default budget. */
+  public static long physicalMemoryBytes() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
   }
 
   /** The configuration with every default. */
@@ -73,35 +101,58 @@ public record NodeConfig(
         DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_START_TIMEOUT,
         DEFAULT_SHUTDOWN_GRACE,
-        false);
+        false,
+        DEFAULT_MAX_CHILD_DEPTH,
+        DEFAULT_MAX_CHILDREN_PER_INSTANCE,
+        physicalMemoryBytes(),
+        DEFAULT_MAX_RECURSION_HOPS);
   }
 
   public NodeConfig withDataDir(Path dir) {
     return new NodeConfig(dir, bindHost, port, advertisedHost, dockerHost, networkName,
         defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown);
+        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
   }
 
   public NodeConfig withPort(int newPort) {
     return new NodeConfig(dataDir, bindHost, newPort, advertisedHost, dockerHost, networkName,
         defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown);
+        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
   }
 
   public NodeConfig withNetworkName(String name) {
     return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, name,
         defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown);
+        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
   }
 
   public NodeConfig withMaxServiceBytes(long bytes) {
     return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
         defaultMemLimitBytes, bytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown);
+        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
   }
 
   public NodeConfig withStopInstancesOnShutdown(boolean stop) {
     return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace, stop);
+        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace, stop,
+        maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+  }
+
+  public NodeConfig withMaxChildDepth(int depth) {
+    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
+        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
+        stopInstancesOnShutdown, depth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+  }
+
+  public NodeConfig withMaxChildrenPerInstance(int children) {
+    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
+        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
+        stopInstancesOnShutdown, maxChildDepth, children, maxTotalMemBytes, maxRecursionHops);
+  }
+
+  public NodeConfig withMaxTotalMemBytes(long bytes) {
+    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
+        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
+        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, bytes, maxRecursionHops);
   }
 }

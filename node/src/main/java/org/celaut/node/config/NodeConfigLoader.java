@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * <p>Keys: {@code data-dir}, {@code bind-host}, {@code port}, {@code advertised-host}, {@code
  * docker-host}, {@code network-name}, {@code default-mem-limit-bytes}, {@code max-service-bytes},
  * {@code max-message-bytes}, {@code start-timeout-seconds}, {@code shutdown-grace-seconds}, {@code
- * stop-instances-on-shutdown}. An unknown key in the file or the flags is an error (a typo must
+ * stop-instances-on-shutdown}, {@code max-child-depth}, {@code max-children-per-instance}, {@code
+ * max-total-mem-bytes}, {@code max-recursion-hops}. An unknown key in the file or the flags is an error (a typo must
  * not silently fall back to a default); unknown {@code CELAUT_} variables are ignored because the
  * CLI shares that prefix.
  */
@@ -42,7 +43,11 @@ public final class NodeConfigLoader {
           "max-message-bytes",
           "start-timeout-seconds",
           "shutdown-grace-seconds",
-          "stop-instances-on-shutdown");
+          "stop-instances-on-shutdown",
+          "max-child-depth",
+          "max-children-per-instance",
+          "max-total-mem-bytes",
+          "max-recursion-hops");
 
   private NodeConfigLoader() {}
 
@@ -100,7 +105,11 @@ public final class NodeConfigLoader {
         v.bytes("max-message-bytes", d.maxMessageBytes()),
         Duration.ofSeconds(v.integer("start-timeout-seconds", (int) d.startTimeout().toSeconds(), 1, 3600)),
         Duration.ofSeconds(v.integer("shutdown-grace-seconds", (int) d.shutdownGrace().toSeconds(), 0, 3600)),
-        v.bool("stop-instances-on-shutdown", d.stopInstancesOnShutdown()));
+        v.bool("stop-instances-on-shutdown", d.stopInstancesOnShutdown()),
+        v.integer("max-child-depth", d.maxChildDepth(), 0, 1000),
+        v.integer("max-children-per-instance", d.maxChildrenPerInstance(), 0, 100_000),
+        v.bytes("max-total-mem-bytes", d.maxTotalMemBytes()),
+        v.integer("max-recursion-hops", d.maxRecursionHops(), 1, 1000));
   }
 
   private static void layer(

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.celaut.node.instances.InstanceManager;
+import org.celaut.node.instances.TreesInFlight;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.proto.celaut.Peer;
 import org.celaut.protocol.bee.DecoderLimits;
@@ -20,11 +21,16 @@ public final class Gateway {
    * @param registry stored services
    * @param instances instance lifecycle
    * @param self this node's announcement, made fresh per call
+   * @param maxRecursionHops most hops a delegation tree may still make when its guard says more
+   *     or nothing
    * @param inputTimeout how long a caller may pause mid-request
    */
-  public Gateway(ServiceRegistry registry, InstanceManager instances, Supplier<Peer> self, Duration inputTimeout) {
+  public Gateway(ServiceRegistry registry, InstanceManager instances, Supplier<Peer> self,
+      int maxRecursionHops, Duration inputTimeout) {
+    TreesInFlight trees = new TreesInFlight();
     this.handlers = Map.of(
-        "StartService", new StartServiceCall(registry, instances, inputTimeout),
+        "StartService", new StartServiceCall(registry, instances, trees, maxRecursionHops, inputTimeout),
+        "ModifyServiceSystemResources", new ModifyServiceSystemResourcesCall(instances, inputTimeout),
         "StopService", new StopServiceCall(instances, inputTimeout),
         "GetService", new GetServiceCall(registry, inputTimeout),
         "GetPeerInfo", new GetPeerInfoCall(self),

@@ -4,18 +4,24 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.celaut.node.instances.InstanceManager;
 import org.celaut.node.instances.LaunchRefusedException;
+import org.celaut.node.instances.RecursionGuards;
+import org.celaut.node.instances.TreesInFlight;
 import org.celaut.node.registry.InvalidServiceException;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.node.runtime.RuntimeFailure;
+import org.celaut.node.store.InstanceRecord;
 import org.celaut.node.store.StoreException;
 import org.celaut.proto.celaut.Client;
 import org.celaut.proto.celaut.Configuration;
 import org.celaut.proto.celaut.Metadata;
+import org.celaut.proto.celaut.RecursionGuard;
 import org.celaut.proto.celaut.ServiceInstance;
 import org.celaut.protocol.Hashes;
 import org.celaut.protocol.bee.BeeEncoder;
@@ -24,22 +30,49 @@ import org.celaut.protocol.bee.SpooledMessage;
 
 /**
  * StartService: resolve the service (hash first; receive the body only if missing; verify it),
- * tell the caller to stop uploading ({@code signal}), launch locally, answer the instance.
+ * tell the caller to stop uploading ({@code signal}), admit the caller, launch locally, answer
+ * the instance.
+ *
+ * <p>Who asks: a request without a Client whose source address is a live local instance's is
+ * that instance asking for a child ({@link InstanceManager#callerOf}); anyone else starts a new
+ * tree. A recursion guard (index 2) is checked as soon as it arrives (malformed, no hops left).
+ * A new tree's token — the guard's, or a fresh one — is held in {@link TreesInFlight} while the
+ * call is answered, so the same tree coming back through other nodes is refused; a child joins
+ * its parent's tree, where {@link org.celaut.node.instances.Admission} refuses loops by service.
  */
 final class StartServiceCall implements CallHandler {
 
   private final ServiceRegistry registry;
   private final InstanceManager instances;
+  private final TreesInFlight trees;
+  private final int maxRecursionHops;
   private final Duration inputTimeout;
 
-  StartServiceCall(ServiceRegistry registry, InstanceManager instances, Duration inputTimeout) {
+  StartServiceCall(ServiceRegistry registry, InstanceManager instances, TreesInFlight trees,
+      int maxRecursionHops, Duration inputTimeout) {
     this.registry = registry;
     this.instances = instances;
+    this.trees = trees;
+    this.maxRecursionHops = maxRecursionHops;
     this.inputTimeout = inputTimeout;
   }
 
   @Override
   public void handle(CallContext ctx) throws StatusException, StoreException, IOException {
+    List<TreesInFlight.Lease> leases = new ArrayList<>();
+    try {
+      handle(ctx, leases);
+    } finally {
+      leases.forEach(TreesInFlight.Lease::close);
+    }
+  }
+
+  private void handle(CallContext ctx, List<TreesInFlight.Lease> leases)
+      throws StatusException, StoreException, IOException {
+    Optional<RecursionGuards.Checked> guard = Optional.empty();
+    // A caller off the node network is never a local instance: its tree is taken at once, so a
+    // loop is refused before its body is received. One on it is decided once the request is read.
+    boolean maybeInstance = instances.onNodeNetwork(ctx.remoteAddress());
     Configuration config = Configuration.getDefaultInstance();
     Metadata metadata = Metadata.getDefaultInstance();
     Optional<String> clientId = Optional.empty();
@@ -64,7 +97,15 @@ final class StartServiceCall implements CallHandler {
               resolved = resolved == null ? r : resolved;
             }
           }
-          default -> { } // index 2 (RecursionGuard) matters once delegation exists
+          case 2 -> {
+            if (guard.isEmpty()) { // the first guard names the tree; a repeat changes nothing
+              guard = checkGuard((RecursionGuard) p.message());
+              if (guard.isPresent() && !maybeInstance) {
+                leases.add(enter(guard.get().token()));
+              }
+            }
+          }
+          default -> { }
         }
       } else if (e instanceof BeeEvent.Spooled s) {
         resolved = receive(s.message(), named, metadata);
@@ -82,11 +123,26 @@ final class StartServiceCall implements CallHandler {
           "StartService needs the service's SHA3-256 hash (index 4) or its body (index 6); the request had neither");
     }
     ctx.sendFrame(BeeEncoder.signal());
+
+    Optional<InstanceRecord> parent = clientId.isEmpty() && maybeInstance
+        ? instances.callerOf(ctx.remoteAddress())
+        : Optional.empty();
+    InstanceManager.Origin origin;
+    if (parent.isPresent()) {
+      // A child joins its parent's tree; a guard it sent is checked above but names nothing here.
+      origin = new InstanceManager.Origin.Child(parent.get());
+    } else {
+      String tree = guard.map(RecursionGuards.Checked::token).orElseGet(instances::newTreeToken);
+      if (leases.isEmpty()) {
+        leases.add(enter(tree));
+      }
+      origin = new InstanceManager.Origin.Outside(clientId, tree);
+    }
     InstanceManager.Launched launched;
     try {
-      launched = instances.start(resolved, config, clientId);
+      launched = instances.start(resolved, config, origin);
     } catch (LaunchRefusedException ex) {
-      throw CallContext.error(Status.Code.FAILED_PRECONDITION, "service " + resolved + " cannot run here: " + ex.getMessage());
+      throw GatewayErrors.refused(resolved, ex);
     } catch (RuntimeFailure ex) {
       throw GatewayErrors.runtime(ex);
     }
@@ -94,6 +150,22 @@ final class StartServiceCall implements CallHandler {
         .setToken(launched.token())
         .setInstance(launched.instance())
         .build());
+  }
+
+  private Optional<RecursionGuards.Checked> checkGuard(RecursionGuard g) throws StatusException {
+    try {
+      return RecursionGuards.check(g, maxRecursionHops);
+    } catch (LaunchRefusedException ex) {
+      throw GatewayErrors.refused(null, ex);
+    }
+  }
+
+  private TreesInFlight.Lease enter(String token) throws StatusException {
+    try {
+      return trees.enter(token);
+    } catch (LaunchRefusedException ex) {
+      throw GatewayErrors.refused(null, ex);
+    }
   }
 
   /** Records a named SHA3 hash; returns it if the registry already holds that service. */

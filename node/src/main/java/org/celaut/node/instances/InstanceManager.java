@@ -1,11 +1,16 @@
 package org.celaut.node.instances;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.node.registry.StoredService;
 import org.celaut.node.runtime.ContainerLabels;
@@ -20,11 +25,13 @@ import org.celaut.node.runtime.StartedContainer;
 import org.celaut.node.store.InstanceRecord;
 import org.celaut.node.store.InstanceState;
 import org.celaut.node.store.InstanceStore;
+import org.celaut.node.store.NewInstance;
 import org.celaut.node.store.StoreException;
 import org.celaut.proto.celaut.ConfigurationFile;
 import org.celaut.proto.celaut.Configuration;
 import org.celaut.proto.celaut.Instance;
 import org.celaut.proto.celaut.Service;
+import org.celaut.proto.celaut.Sysresources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every launch is written to the database (STARTING) before the container exists, and the
  * container carries the instance id as a label, so whatever a crash interrupts is found and
  * cleaned by {@link #reconcile()}.
+ *
+ * <p>Instances form trees: an instance that calls its node to start another becomes that one's
+ * parent ({@link #callerOf} tells who calls). Starts are admitted by {@link Admission} (recursion
+ * loops, depth, children per instance, the memory budget) and recorded in the same step under one
+ * lock, so two concurrent starts cannot both take the last place. Stopping an instance stops its
+ * descendants first, children before parents, whether by token, at reconciliation or at shutdown.
  */
 public final class InstanceManager {
 
@@ -46,6 +59,12 @@ public final class InstanceManager {
   private final Tokens tokens;
   private final Clock clock;
   private final Settings settings;
+  /** Held while a start is admitted and recorded, a resource change applied, a tree marked stopping. */
+  private final Object admissionLock = new Object();
+  /** Instances whose tree is being stopped: they may start no more children. Guarded by admissionLock. */
+  private final Set<String> stopping = new HashSet<>();
+  /** Containers started whose address is not recorded yet. Guarded by itself. */
+  private final int[] containersStarting = {0};
 
   /**
    * What the manager needs to know about its node.
@@ -55,9 +74,27 @@ public final class InstanceManager {
    * @param gatewayPort the node's gateway port, reachable at {@code network.gatewayIp()}
    * @param advertisedHost host clients reach published ports on
    * @param defaultMemLimitBytes memory for services that declare none
+   * @param limits bounds on trees and on memory
+   * @param attributionWait how long {@link #callerOf} waits for a container that is still
+   *     starting to have its address recorded
    */
   public record Settings(
-      String nodeId, NodeNetwork network, int gatewayPort, String advertisedHost, long defaultMemLimitBytes) {}
+      String nodeId, NodeNetwork network, int gatewayPort, String advertisedHost, long defaultMemLimitBytes,
+      Admission.Limits limits, Duration attributionWait) {}
+
+  /** Who asks for a start. */
+  public sealed interface Origin {
+    /**
+     * A caller from outside the node: the new instance is the root of a tree.
+     *
+     * @param clientId the paying client, if any
+     * @param treeToken the tree's id: the request's recursion guard token, or a fresh one
+     */
+    record Outside(Optional<String> clientId, String treeToken) implements Origin {}
+
+    /** A live instance of this node, which becomes the new instance's parent. */
+    record Child(InstanceRecord parent) implements Origin {}
+  }
 
   /**
    * A launched instance.
@@ -68,8 +105,15 @@ public final class InstanceManager {
    */
   public record Launched(String instanceId, String token, Instance instance) {}
 
-  /** What {@link #reconcile()} did. */
-  public record ReconcileReport(int adopted, int containersRemoved, int instancesEnded) {}
+  /**
+   * What {@link #reconcile()} did.
+   *
+   * @param adopted instances whose container still runs
+   * @param containersRemoved containers the database did not know as running
+   * @param instancesEnded instances whose container was gone
+   * @param descendantsStopped live instances stopped because an ancestor had ended
+   */
+  public record ReconcileReport(int adopted, int containersRemoved, int instancesEnded, int descendantsStopped) {}
 
   public InstanceManager(
       ContainerRuntime runtime, ServiceRegistry registry, InstanceStore store, Tokens tokens,
@@ -82,30 +126,49 @@ public final class InstanceManager {
     this.settings = settings;
   }
 
+  /** A fresh tree token for a start from outside that carried no recursion guard. */
+  public String newTreeToken() {
+    return tokens.newToken();
+  }
+
+  /** Launches a stored service for a caller from outside, as the root of a new tree. */
+  public Launched start(String serviceIdHex, Configuration config, Optional<String> clientId)
+      throws LaunchRefusedException, RuntimeFailure, StoreException, IOException {
+    return start(serviceIdHex, config, new Origin.Outside(clientId, newTreeToken()));
+  }
+
   /**
    * Launches a stored service.
    *
-   * @throws LaunchRefusedException the service cannot run here as declared (nothing was created)
+   * @throws LaunchRefusedException the service cannot run here as declared, or {@link Admission}
+   *     refuses the start (nothing was created)
    * @throws RuntimeFailure the engine failed; the instance is recorded FAILED, no container left
    */
-  public Launched start(String serviceIdHex, Configuration config, Optional<String> clientId)
+  public Launched start(String serviceIdHex, Configuration config, Origin origin)
       throws LaunchRefusedException, RuntimeFailure, StoreException, IOException {
     StoredService stored = registry.get(serviceIdHex)
         .orElseThrow(() -> new LaunchRefusedException("service " + serviceIdHex + " is not on this node"));
     Service service = stored.service();
     LaunchPlan plan = LaunchPlan.of(service, config, settings.defaultMemLimitBytes());
-
-    String imageRef = runtime.ensureImage(new ImageSource(serviceIdHex,
-        out -> FilesystemTar.write(service.getContainer().getFilesystem(), registry.blocks(), out)));
+    Sysresources init = plan.initialResources();
 
     String id = tokens.newInstanceId();
     String token = tokens.newToken();
-    store.insertStarting(id, Tokens.digest(token), serviceIdHex, Optional.empty(), clientId, clock.millis());
+    Admission admission = admitAndRecord(id, token, stored, origin, init);
+
+    String imageRef;
+    try {
+      imageRef = runtime.ensureImage(new ImageSource(serviceIdHex,
+          out -> FilesystemTar.write(service.getContainer().getFilesystem(), registry.blocks(), out)));
+    } catch (RuntimeFailure | RuntimeException e) {
+      store.markEnded(id, InstanceState.FAILED, e.getMessage(), clock.millis());
+      throw e;
+    }
 
     ConfigurationFile configFile = ConfigurationFile.newBuilder()
         .setGateway(gatewayAsSeenFromInside())
         .setConfig(config)
-        .setInitialSysresources(plan.initialResources())
+        .setInitialSysresources(init)
         .build();
     Map<String, String> labels = Map.of(
         ContainerLabels.NODE, settings.nodeId(),
@@ -117,42 +180,224 @@ public final class InstanceManager {
         plan.environment(),
         plan.configPath(),
         configFile.toByteArray(),
-        plan.initialResources().getMemLimit(),
-        plan.initialResources().getCpuPeriod(),
-        plan.initialResources().getCpuQuota(),
+        init.getMemLimit(),
+        init.getCpuPeriod(),
+        init.getCpuQuota(),
         plan.ports(),
         settings.network().name(),
         settings.advertisedHost(),
         labels);
     StartedContainer started;
-    try {
-      started = runtime.start(spec);
-    } catch (RuntimeFailure | RuntimeException e) {
-      store.markEnded(id, InstanceState.FAILED, e.getMessage(), clock.millis());
-      throw e;
+    synchronized (containersStarting) {
+      containersStarting[0]++;
     }
-    Instance instance = addresses(service, started);
     try {
-      store.markRunning(id, started.containerId(), instance.toByteArray());
-    } catch (StoreException e) {
-      // Without a record nobody could stop it: take the container down again.
-      removeQuietly(started.containerId());
-      throw e;
+      try {
+        started = runtime.start(spec);
+      } catch (RuntimeFailure | RuntimeException e) {
+        store.markEnded(id, InstanceState.FAILED, e.getMessage(), clock.millis());
+        throw e;
+      }
+      Instance instance = addresses(service, started);
+      try {
+        store.markRunning(id, started.containerId(), started.networkIp(), instance.toByteArray());
+      } catch (StoreException e) {
+        // Without a record nobody could stop it: take the container down again.
+        removeQuietly(started.containerId());
+        Optional<InstanceRecord> now = store.findById(id);
+        if (now.isPresent() && !now.get().alive()) {
+          // Its parent's tree was stopped while it started.
+          throw new LaunchRefusedException(LaunchRefusedException.Kind.FORBIDDEN,
+              "the instance was stopped while it started: " + now.get().endReason());
+        }
+        throw e;
+      }
+      log.info("instance started instance={} service={} container={} parent={} depth={} ip={}", id,
+          serviceIdHex, started.containerId(), admission.parentId().orElse("-"), admission.depth(),
+          started.networkIp());
+      return new Launched(id, token, instance);
+    } finally {
+      synchronized (containersStarting) {
+        containersStarting[0]--;
+        containersStarting.notifyAll();
+      }
     }
-    log.info("instance started instance={} service={} container={}", id, serviceIdHex, started.containerId());
-    return new Launched(id, token, instance);
+  }
+
+  /** Decides the start and writes its STARTING row in one step, so limits hold under concurrency. */
+  private Admission admitAndRecord(String id, String token, StoredService stored, Origin origin, Sysresources init)
+      throws LaunchRefusedException, StoreException, IOException {
+    String serviceId = stored.idHex();
+    synchronized (admissionLock) {
+      Optional<Admission.Caller> caller = Optional.empty();
+      String outsideTree;
+      Optional<String> clientId;
+      if (origin instanceof Origin.Child child) {
+        List<InstanceRecord> lineage = store.lineage(child.parent().id());
+        InstanceRecord parent = lineage.isEmpty() ? null : lineage.get(lineage.size() - 1);
+        if (parent == null || !parent.alive() || stopping.contains(parent.id())) {
+          throw new LaunchRefusedException(LaunchRefusedException.Kind.FORBIDDEN,
+              "the calling instance " + child.parent().id() + " is being stopped or has ended");
+        }
+        List<Admission.Link> links = new ArrayList<>();
+        for (InstanceRecord r : lineage) {
+          links.add(new Admission.Link(r.id(), r.serviceId(), labelOf(r.serviceId())));
+        }
+        caller = Optional.of(new Admission.Caller(parent.id(), parent.depth(), parent.treeToken(), links,
+            store.listAliveChildren(parent.id()).size()));
+        outsideTree = newTreeToken();
+        clientId = Optional.empty();
+      } else {
+        Origin.Outside outside = (Origin.Outside) origin;
+        outsideTree = outside.treeToken();
+        clientId = outside.clientId();
+      }
+      InstanceStore.MemoryInUse inUse = store.aliveMemory(settings.defaultMemLimitBytes());
+      Admission a = Admission.decide(new Admission.Request(serviceId,
+          Admission.label(stored.tag(), serviceId), caller, outsideTree, init.getMemLimit(), inUse.bytes(),
+          inUse.instances()), settings.limits());
+      store.insertStarting(new NewInstance(id, Tokens.digest(token), serviceId, a.parentId(), clientId,
+          a.depth(), init.getMemLimit(), init.getCpuPeriod(), init.getCpuQuota(), a.treeToken(), clock.millis()));
+      return a;
+    }
+  }
+
+  private String labelOf(String serviceId) throws IOException {
+    Optional<StoredService> s = registry.get(serviceId);
+    return Admission.label(s.map(StoredService::tag).orElse(""), serviceId);
   }
 
   /**
-   * Stops the instance holding {@code token}: removes its container and records the end.
-   * Returns the record as it was, or empty if no live instance has this token.
+   * The live instance of this node a call comes from, known by the call's source address on the
+   * node network; empty for any other caller. A call from a container whose start is still being
+   * recorded waits (at most {@code attributionWait}) for its address to be known, so a service
+   * that calls its node the moment it starts is still recognised as itself.
+   */
+  public Optional<InstanceRecord> callerOf(SocketAddress remote) throws StoreException {
+    Optional<String> ip = Attribution.ipOf(remote);
+    if (ip.isEmpty() || ip.get().equals(settings.network().gatewayIp())
+        || !Attribution.inSubnet(ip.get(), settings.network().subnet())) {
+      return Optional.empty();
+    }
+    long deadline = System.nanoTime() + settings.attributionWait().toNanos();
+    while (true) {
+      Optional<InstanceRecord> found = Attribution.of(remote, store.listAliveByNetworkIp(ip.get()));
+      if (found.isPresent()) {
+        return found;
+      }
+      synchronized (containersStarting) {
+        long left = deadline - System.nanoTime();
+        if (containersStarting[0] == 0 || left <= 0) {
+          return Optional.empty();
+        }
+        try {
+          containersStarting.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    }
+  }
+
+  /** True if {@code remote} is on the node network, where only instances (and the node) are. */
+  public boolean onNodeNetwork(SocketAddress remote) {
+    Optional<String> ip = Attribution.ipOf(remote);
+    return ip.isPresent() && Attribution.inSubnet(ip.get(), settings.network().subnet());
+  }
+
+  /**
+   * Changes the resources of a live instance, at its own request: bounded by its service's
+   * declared {@code resources.at_most} and by the node's memory budget, applied to its running
+   * container and recorded. Returns the resources now in force.
+   */
+  public Sysresources modifyResources(InstanceRecord caller, Sysresources asked)
+      throws ResourceChangeRefusedException, RuntimeFailure, StoreException, IOException {
+    Service service = registry.get(caller.serviceId()).map(s -> {
+      try {
+        return s.service();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).orElse(Service.getDefaultInstance());
+    Service.Container.Resources declared = service.getContainer().getResources();
+    synchronized (admissionLock) {
+      InstanceRecord now = store.findById(caller.id()).filter(InstanceRecord::alive)
+          .filter(r -> r.containerId().isPresent() && !stopping.contains(r.id()))
+          .orElseThrow(() -> new ResourceChangeRefusedException(ResourceChangeRefusedException.Kind.BAD_REQUEST,
+              "instance " + caller.id() + " is not running any more"));
+      ResourceChange.Limits current = new ResourceChange.Limits(
+          now.memLimitBytes() > 0 ? now.memLimitBytes() : settings.defaultMemLimitBytes(),
+          now.cpuPeriodMicros(), now.cpuQuotaMicros());
+      InstanceStore.MemoryInUse inUse = store.aliveMemory(settings.defaultMemLimitBytes());
+      ResourceChange.Limits next = ResourceChange.decide(current, asked, declared.getAtInit(),
+          declared.getAtMost(), inUse.bytes() - current.memLimitBytes(), inUse.instances() - 1,
+          settings.limits().maxTotalMemBytes());
+      if (!next.equals(current)) {
+        runtime.update(now.containerId().get(), next.memLimitBytes(), next.cpuPeriodMicros(), next.cpuQuotaMicros());
+        store.updateResources(now.id(), next.memLimitBytes(), next.cpuPeriodMicros(), next.cpuQuotaMicros());
+        log.info("instance resources changed instance={} mem_limit_bytes={} cpu_period={} cpu_quota={}",
+            now.id(), next.memLimitBytes(), next.cpuPeriodMicros(), next.cpuQuotaMicros());
+      }
+      return next.toSysresources();
+    }
+  }
+
+  /**
+   * Stops the instance holding {@code token} and, first, every live instance below it (children
+   * before parents): removes their containers and records their ends. Returns the record as it
+   * was, or empty if no live instance has this token.
    */
   public Optional<InstanceRecord> stop(String token, String reason) throws StoreException, RuntimeFailure {
     Optional<InstanceRecord> rec = store.findByTokenSha256(Tokens.digest(token));
     if (rec.isEmpty() || !rec.get().alive()) {
       return Optional.empty();
     }
-    return Optional.of(end(rec.get(), reason));
+    stopTree(rec.get(), reason, "its ancestor " + rec.get().id() + " was stopped");
+    return rec;
+  }
+
+  /**
+   * Stops {@code root} and its live descendants, children first. Every one is attempted; the
+   * first engine failure is thrown at the end (those left alive can be stopped again).
+   */
+  private void stopTree(InstanceRecord root, String reason, String descendantReason)
+      throws StoreException, RuntimeFailure {
+    List<String> order;
+    Map<String, InstanceRecord> byId = new HashMap<>();
+    synchronized (admissionLock) {
+      // Marked under the lock: a child admitted from now on would find its parent stopping.
+      List<InstanceRecord> alive = store.listAlive();
+      for (InstanceRecord r : alive) {
+        byId.put(r.id(), r);
+      }
+      byId.putIfAbsent(root.id(), root);
+      order = InstanceTree.stopOrder(root.id(), InstanceTree.parentMap(alive));
+      stopping.addAll(order);
+    }
+    try {
+      endAll(order, byId, root.id(), reason, descendantReason);
+    } finally {
+      synchronized (admissionLock) {
+        order.forEach(stopping::remove);
+      }
+    }
+  }
+
+  private void endAll(List<String> order, Map<String, InstanceRecord> byId, String rootId, String reason,
+      String descendantReason) throws StoreException, RuntimeFailure {
+    RuntimeFailure first = null;
+    for (String id : order) {
+      try {
+        end(byId.get(id), id.equals(rootId) ? reason : descendantReason);
+      } catch (RuntimeFailure e) {
+        log.warn("could not stop instance={}: {}", id, e.getMessage());
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** The live instance holding {@code token}. */
@@ -169,20 +414,27 @@ public final class InstanceManager {
     return store.listAlive();
   }
 
-  /** Stops every live instance (node shutdown with stop-instances-on-shutdown). */
+  /**
+   * Stops every live instance, children before their parents (node shutdown with
+   * stop-instances-on-shutdown).
+   */
   public void stopAll(String reason) throws StoreException {
-    for (InstanceRecord rec : store.listAlive()) {
+    List<InstanceRecord> alive = store.listAlive();
+    Map<String, InstanceRecord> byId = new HashMap<>();
+    alive.forEach(r -> byId.put(r.id(), r));
+    for (String id : InstanceTree.stopOrderAll(InstanceTree.parentMap(alive))) {
       try {
-        end(rec, reason);
+        end(byId.get(id), reason);
       } catch (RuntimeFailure e) {
-        log.warn("could not stop instance={} at shutdown: {}", rec.id(), e.getMessage());
+        log.warn("could not stop instance={} at shutdown: {}", id, e.getMessage());
       }
     }
   }
 
   /**
    * Makes the engine and the database agree: containers labelled as ours that the database does
-   * not know as running are removed; running instances whose container is gone are ended.
+   * not know as running are removed; running instances whose container is gone are ended; live
+   * instances whose parent has ended are stopped with their descendants.
    */
   public ReconcileReport reconcile() throws StoreException, RuntimeFailure {
     List<OwnedContainer> owned = runtime.listOwned(settings.nodeId());
@@ -218,7 +470,23 @@ public final class InstanceManager {
         ended++;
       }
     }
-    return new ReconcileReport(adopted, removed, ended);
+    int orphaned = 0;
+    List<InstanceRecord> stillAlive = store.listAlive();
+    Map<String, String> parents = InstanceTree.parentMap(stillAlive);
+    Map<String, InstanceRecord> byId = new HashMap<>();
+    stillAlive.forEach(r -> byId.put(r.id(), r));
+    for (String top : InstanceTree.orphans(parents)) {
+      List<String> order = InstanceTree.stopOrder(top, parents);
+      String why = "its parent " + byId.get(top).parentId().orElse("?") + " had ended when the node started";
+      try {
+        endAll(order, byId, top, why, why);
+      } catch (RuntimeFailure e) {
+        log.warn("could not stop the descendants of ended instance {}: {}", byId.get(top).parentId().orElse("?"),
+            e.getMessage());
+      }
+      orphaned += order.size();
+    }
+    return new ReconcileReport(adopted, removed, ended, orphaned);
   }
 
   private InstanceRecord end(InstanceRecord rec, String reason) throws StoreException, RuntimeFailure {

@@ -37,6 +37,24 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   StartedContainer start(ContainerSpec spec) throws RuntimeFailure;
 
+  /**
+   * Changes the limits of a running container in place, without restarting it. A value of 0
+   * leaves that limit as it is. Memory swap is set equal to memory, as {@link #start} does, so the
+   * limit is a limit and not a hint before swapping.
+   *
+   * @param memLimitBytes new memory limit
+   * @param cpuPeriodMicros new CFS period
+   * @param cpuQuotaMicros new CFS quota
+   * @throws RuntimeFailure {@code NOT_FOUND} if the container is gone; {@code RESOURCES_EXHAUSTED}
+   *     if the engine cannot give that much; {@code ENGINE_ERROR} if this runtime cannot change
+   *     limits of a running container at all
+   */
+  default void update(String containerId, long memLimitBytes, long cpuPeriodMicros, long cpuQuotaMicros)
+      throws RuntimeFailure {
+    throw new RuntimeFailure(RuntimeFailure.Kind.ENGINE_ERROR,
+        getClass().getSimpleName() + " cannot change the limits of a running container");
+  }
+
   /** Stops and removes a container; a container that is already gone is not an error. */
   void remove(String containerId) throws RuntimeFailure;
 

@@ -16,6 +16,13 @@ import java.util.Optional;
  * @param createdAtMillis creation time, epoch millis
  * @param endedAtMillis end time, 0 while alive
  * @param endReason why it ended, empty while alive
+ * @param networkIp its address on the node network, empty until running
+ * @param depth 0 for an instance started from outside, its parent's depth + 1 for a child
+ * @param memLimitBytes memory limit in force, 0 if not recorded (adopted from an older node)
+ * @param cpuPeriodMicros CFS period in force, 0 = engine default
+ * @param cpuQuotaMicros CFS quota in force, 0 = no CPU limit
+ * @param treeToken id of its whole tree (shared with its root and every descendant); empty for
+ *     instances recorded before trees existed
  */
 public record InstanceRecord(
     String id,
@@ -28,7 +35,13 @@ public record InstanceRecord(
     byte[] instanceProto,
     long createdAtMillis,
     long endedAtMillis,
-    String endReason) {
+    String endReason,
+    Optional<String> networkIp,
+    int depth,
+    long memLimitBytes,
+    long cpuPeriodMicros,
+    long cpuQuotaMicros,
+    String treeToken) {
 
   /** True while the instance may still hold a container. */
   public boolean alive() {

@@ -62,6 +62,35 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void treeAndMemoryLimitsHaveDefaultsAndKeys() {
+    NodeConfig d = NodeConfigLoader.load(Map.of(), Map.of(), Map.of());
+    assertThat(d.maxChildDepth()).isEqualTo(8);
+    assertThat(d.maxChildrenPerInstance()).isEqualTo(16);
+    assertThat(d.maxRecursionHops()).isEqualTo(16);
+    assertThat(d.maxTotalMemBytes()).as("physical memory").isEqualTo(NodeConfig.physicalMemoryBytes()).isPositive();
+
+    NodeConfig c = NodeConfigLoader.load(Map.of("max-child-depth", "2"),
+        NodeConfigLoader.fromEnvironment(Map.of("CELAUT_MAX_CHILDREN_PER_INSTANCE", "3", "CELAUT_MAX_TOTAL_MEM_BYTES", "2GiB")),
+        Map.of("max-recursion-hops", "4"));
+    assertThat(c.maxChildDepth()).isEqualTo(2);
+    assertThat(c.maxChildrenPerInstance()).isEqualTo(3);
+    assertThat(c.maxTotalMemBytes()).isEqualTo(2L << 30);
+    assertThat(c.maxRecursionHops()).isEqualTo(4);
+    assertThat(NodeConfigLoader.load(Map.of("max-child-depth", "0"), Map.of(), Map.of()).maxChildDepth())
+        .as("0 = no children at all").isZero();
+  }
+
+  @Test
+  void badTreeAndMemoryLimitsAreRefused() {
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("max-child-depth", "-1")))
+        .hasMessageContaining("max-child-depth");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("max-recursion-hops", "0")))
+        .hasMessageContaining("max-recursion-hops");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("max-total-mem-bytes", "1MiB")))
+        .hasMessageContaining("memory budget");
+  }
+
+  @Test
   void readsAPropertiesFile(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("node.properties");
     Files.writeString(f, "# a node\nport = 9100\nnetwork-name=my-net\n");

@@ -12,13 +12,17 @@ class InstanceStoreTest {
 
   @TempDir Path dir;
 
+  static NewInstance root(String id, String tokenSha, Optional<String> client, long now) {
+    return new NewInstance(id, tokenSha, "svc", Optional.empty(), client, 0, 32L << 20, 0, 0, "tree-" + id, now);
+  }
+
   @Test
   void anInstanceGoesThroughItsLifecycleAndSurvivesReopening() throws Exception {
     try (Database db = Database.open(dir.resolve("node.db"))) {
       InstanceStore s = new InstanceStore(db);
-      s.insertStarting("i1", "tokhash", "svc", Optional.empty(), Optional.of("client"), 1000);
+      s.insertStarting(root("i1", "tokhash", Optional.of("client"), 1000));
       assertThat(s.listAlive()).extracting(InstanceRecord::state).containsExactly(InstanceState.STARTING);
-      s.markRunning("i1", "container-1", new byte[] {1, 2});
+      s.markRunning("i1", "container-1", "172.18.0.2", new byte[] {1, 2});
     }
     try (Database db = Database.open(dir.resolve("node.db"))) {
       InstanceStore s = new InstanceStore(db);
@@ -27,6 +31,10 @@ class InstanceStoreTest {
       assertThat(r.containerId()).contains("container-1");
       assertThat(r.instanceProto()).containsExactly(1, 2);
       assertThat(r.clientId()).contains("client");
+      assertThat(r.networkIp()).contains("172.18.0.2");
+      assertThat(r.memLimitBytes()).isEqualTo(32L << 20);
+      assertThat(r.treeToken()).isEqualTo("tree-i1");
+      assertThat(r.depth()).isZero();
       assertThat(s.markEnded("i1", InstanceState.ENDED, "stopped", 2000)).isTrue();
       assertThat(s.markEnded("i1", InstanceState.ENDED, "again", 3000)).as("ending twice changes nothing").isFalse();
       assertThat(s.listAlive()).isEmpty();
@@ -39,9 +47,9 @@ class InstanceStoreTest {
   void onlyAStartingInstanceCanBecomeRunning() throws Exception {
     try (Database db = Database.open(dir.resolve("node.db"))) {
       InstanceStore s = new InstanceStore(db);
-      s.insertStarting("i1", "t", "svc", Optional.empty(), Optional.empty(), 1);
+      s.insertStarting(root("i1", "t", Optional.empty(), 1));
       s.markEnded("i1", InstanceState.FAILED, "boom", 2);
-      assertThatThrownBy(() -> s.markRunning("i1", "c", new byte[0]))
+      assertThatThrownBy(() -> s.markRunning("i1", "c", "172.18.0.2", new byte[0]))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("i1");
     }
@@ -51,8 +59,8 @@ class InstanceStoreTest {
   void tokensAreUnique() throws Exception {
     try (Database db = Database.open(dir.resolve("node.db"))) {
       InstanceStore s = new InstanceStore(db);
-      s.insertStarting("i1", "same", "svc", Optional.empty(), Optional.empty(), 1);
-      assertThatThrownBy(() -> s.insertStarting("i2", "same", "svc", Optional.empty(), Optional.empty(), 1))
+      s.insertStarting(root("i1", "same", Optional.empty(), 1));
+      assertThatThrownBy(() -> s.insertStarting(root("i2", "same", Optional.empty(), 1)))
           .isInstanceOf(StoreException.class);
       assertThat(s.findById("i2")).isEmpty();
     }

@@ -599,6 +599,36 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void update(String containerId, long memLimitBytes, long cpuPeriodMicros, long cpuQuotaMicros)
+      throws RuntimeFailure {
+    if (memLimitBytes < 0 || cpuPeriodMicros < 0 || cpuQuotaMicros < 0) {
+      throw new IllegalArgumentException("limits must not be negative");
+    }
+    var cmd = docker.updateContainerCmd(containerId);
+    if (memLimitBytes > 0) {
+      // Swap equal to memory, as at start; the engine orders the two writes itself.
+      cmd.withMemory(memLimitBytes).withMemorySwap(memLimitBytes);
+    }
+    if (cpuPeriodMicros > 0) {
+      cmd.withCpuPeriod(cpuPeriodMicros);
+    }
+    if (cpuQuotaMicros > 0) {
+      cmd.withCpuQuota(cpuQuotaMicros);
+    }
+    try {
+      cmd.exec();
+      log.info(
+          "event=container_updated container={} mem_limit_bytes={} cpu_period={} cpu_quota={}",
+          shortId(containerId),
+          memLimitBytes,
+          cpuPeriodMicros,
+          cpuQuotaMicros);
+    } catch (RuntimeException e) {
+      throw errors.failure("changing the limits of container " + containerId, e);
+    }
+  }
+
+  @Override
   public Optional<ContainerState> inspect(String containerId) throws RuntimeFailure {
     InspectContainerResponse inspected;
     try {

@@ -241,7 +241,10 @@ final class DockerFixture implements AutoCloseable {
           // removed by the test
         }
       }
-      for (Image image : verify.listImagesCmd().withImageNameFilter(repository).exec()) {
+      // By owner label: engines since API 1.41 ignore the old name filter and would list every
+      // image, so other runs' images (even ones in use) would be force-removed too.
+      for (Image image :
+          verify.listImagesCmd().withLabelFilter(Map.of(ContainerLabels.NODE, nodeId)).exec()) {
         verify.removeImageCmd(image.getId()).withForce(true).exec();
       }
       for (Network n : verify.listNetworksCmd().withNameFilter(networkName).exec()) {
