@@ -63,8 +63,8 @@ public final class InstanceManager {
   private final Object admissionLock = new Object();
   /** Instances whose tree is being stopped: they may start no more children. Guarded by admissionLock. */
   private final Set<String> stopping = new HashSet<>();
-  /** Containers started whose address is not recorded yet. Guarded by itself. */
-  private final int[] containersStarting = {0};
+  /** Containers being started whose address is not recorded yet; {@link #callerOf} waits on it. */
+  private final StartingContainers starting = new StartingContainers();
 
   /**
    * What the manager needs to know about its node.
@@ -188,9 +188,7 @@ public final class InstanceManager {
         settings.advertisedHost(),
         labels);
     StartedContainer started;
-    synchronized (containersStarting) {
-      containersStarting[0]++;
-    }
+    starting.begin();
     try {
       try {
         started = runtime.start(spec);
@@ -217,10 +215,7 @@ public final class InstanceManager {
           started.networkIp());
       return new Launched(id, token, instance);
     } finally {
-      synchronized (containersStarting) {
-        containersStarting[0]--;
-        containersStarting.notifyAll();
-      }
+      starting.end();
     }
   }
 
@@ -281,21 +276,18 @@ public final class InstanceManager {
     }
     long deadline = System.nanoTime() + settings.attributionWait().toNanos();
     while (true) {
+      // Read before the lookup: a caller's own start began before it could call, so if none is
+      // running now, its address is already recorded and one lookup settles it.
+      boolean anyStarting = starting.any();
       Optional<InstanceRecord> found = Attribution.of(remote, store.listAliveByNetworkIp(ip.get()));
-      if (found.isPresent()) {
+      if (found.isPresent() || !anyStarting || System.nanoTime() - deadline >= 0) {
         return found;
       }
-      synchronized (containersStarting) {
-        long left = deadline - System.nanoTime();
-        if (containersStarting[0] == 0 || left <= 0) {
-          return Optional.empty();
-        }
-        try {
-          containersStarting.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return Optional.empty();
-        }
+      try {
+        starting.awaitOneDone(deadline);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
       }
     }
   }
@@ -538,5 +530,31 @@ public final class InstanceManager {
       b.addUriSlot(us);
     }
     return b.build();
+  }
+
+  /** How many containers are being started; wakes waiters whenever one finishes. */
+  private static final class StartingContainers {
+    private int count;
+
+    synchronized void begin() {
+      count++;
+    }
+
+    synchronized void end() {
+      count--;
+      notifyAll();
+    }
+
+    synchronized boolean any() {
+      return count > 0;
+    }
+
+    /** Waits until a start finishes, none is running, or the deadline ({@link System#nanoTime()}) passes. */
+    synchronized void awaitOneDone(long deadlineNanos) throws InterruptedException {
+      long left = deadlineNanos - System.nanoTime();
+      if (count > 0 && left > 0) {
+        wait(Math.max(1, left / 1_000_000));
+      }
+    }
   }
 }
