@@ -9,6 +9,17 @@ command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 # The example's filesystem needs a static busybox (Debian's busybox package is dynamic).
 ldd_out=$( { LC_ALL=C ldd /bin/busybox 2>&1 || true; } )
 case "$ldd_out" in *"not a dynamic"*) ;; *) need_apt+=(busybox-static) ;; esac
+# The parent-child example links a small Java runtime with jlink, from the JDK's jmods (Debian
+# ships them in openjdk-17-jdk-headless) — only when the build runs on Debian's JDK 17.
+java_home=${JAVA_HOME:-}
+if [ -z "$java_home" ] && command -v java >/dev/null 2>&1; then
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+fi
+case "$java_home" in
+  ""|/usr/lib/jvm/java-17-openjdk-*)
+    [ -f "${java_home:-/nonexistent}/jmods/java.base.jmod" ] && [ -x "$java_home/bin/jlink" ] \
+      || need_apt+=(openjdk-17-jdk-headless) ;;
+esac
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} from Debian" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -30,3 +41,6 @@ if ! docker info >/dev/null 2>&1; then
   fi
 fi
 echo "setup: docker engine $(docker version --format '{{.Server.Version}}') is running; busybox-static is installed" >&2
+if [ -n "$java_home" ] && [ ! -f "$java_home/jmods/java.base.jmod" ] && [ ! -x "$java_home/bin/jlink" ]; then
+  echo "setup: warning: $java_home has no jlink; the parent-child example needs a full JDK 17+" >&2
+fi

@@ -8,11 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.celaut.proto.buffer.Buffer;
 import org.celaut.proto.celaut.Amount;
 import org.celaut.proto.celaut.BytesKeyValue;
 import org.celaut.proto.celaut.Configuration;
+import org.celaut.proto.celaut.EstimatedCost;
 import org.celaut.proto.celaut.Metrics;
 import org.celaut.proto.celaut.Peer;
 import org.celaut.proto.celaut.Refund;
@@ -23,11 +28,14 @@ import org.celaut.protocol.bee.BeeEncoder;
 import org.celaut.protocol.bee.BufferSink;
 import org.celaut.protocol.bee.DecoderLimits;
 import org.celaut.protocol.blocks.FileBlockStore;
+import org.celaut.sdk.internal.Async;
 import org.celaut.sdk.internal.BeeClientCall;
+import org.celaut.sdk.internal.Calls;
 
 /**
  * A connection to one Celaut node, for users and tools: start services, stop them, read their
- * metrics and the node's announcement. Thread-safe; one per node is enough. Close it when done.
+ * metrics, the node's announcement and its price for a start. Thread-safe; one per node is
+ * enough. Close it when done.
  *
  * <pre>{@code
  * try (NodeClient node = NodeClient.connect("127.0.0.1:8090")) {
@@ -36,6 +44,12 @@ import org.celaut.sdk.internal.BeeClientCall;
  *   node.stop(h.token());
  * }
  * }</pre>
+ *
+ * <p>Every blocking call has a {@link CompletableFuture} twin ({@link #startAsync}, {@link
+ * #stopAsync}, ...) that runs it on the client's executor: one the caller gives ({@link
+ * #connect(String, Executor)}), or a pool of daemon threads the client owns and shuts down in
+ * {@link #close()}. A twin's future fails with the same {@link CelautException} subtype the
+ * blocking call throws.
  */
 public final class NodeClient implements AutoCloseable {
 
@@ -51,12 +65,16 @@ public final class NodeClient implements AutoCloseable {
 
   private final ManagedChannel channel;
   private final boolean ownsChannel;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor; // null when the caller gave the executor
   private final Path workDir;
   private final FileBlockStore blocks;
 
-  private NodeClient(ManagedChannel channel, boolean ownsChannel) throws IOException {
+  private NodeClient(ManagedChannel channel, boolean ownsChannel, Executor executor) throws IOException {
     this.channel = channel;
     this.ownsChannel = ownsChannel;
+    this.ownedExecutor = executor == null ? Async.ownedExecutor("celaut-client") : null;
+    this.executor = executor == null ? ownedExecutor : executor;
     this.workDir = Files.createTempDirectory("celaut-client");
     this.blocks = new FileBlockStore(workDir.resolve("blocks"));
   }
@@ -67,6 +85,15 @@ public final class NodeClient implements AutoCloseable {
    * on the first call.
    */
   public static NodeClient connect(String hostPort) throws IOException {
+    return connect(hostPort, null);
+  }
+
+  /**
+   * Like {@link #connect(String)}, with the {@code …Async} calls running on {@code executor}
+   * (which the client never shuts down); null = a pool the client owns. An IPv6 host is
+   * written in brackets: {@code [fd00::1]:8090}.
+   */
+  public static NodeClient connect(String hostPort, Executor executor) throws IOException {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostPort.length() - 1) {
       throw new IllegalArgumentException("a node address is HOST:PORT, got '" + hostPort + "'");
@@ -77,16 +104,33 @@ public final class NodeClient implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("a node address is HOST:PORT, got '" + hostPort + "'", e);
     }
-    ManagedChannel ch = NettyChannelBuilder.forAddress(hostPort.substring(0, colon), port)
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    ManagedChannel ch = NettyChannelBuilder.forAddress(host, port)
         .usePlaintext()
         .maxInboundMessageSize((4 << 20) + 1024)
         .build();
-    return new NodeClient(ch, true);
+    return new NodeClient(ch, true, executor);
   }
 
   /** Uses a channel the caller owns (and closes). */
   public static NodeClient using(ManagedChannel channel) throws IOException {
-    return new NodeClient(channel, false);
+    return new NodeClient(channel, false, null);
+  }
+
+  /**
+   * Uses a channel the caller owns (and closes), running the {@code …Async} calls on {@code
+   * executor} (null = a pool the client owns).
+   */
+  public static NodeClient using(ManagedChannel channel, Executor executor) throws IOException {
+    return new NodeClient(channel, false, executor);
+  }
+
+  /** Where the {@code …Async} calls run. */
+  public Executor executor() {
+    return executor;
   }
 
   /**
@@ -140,6 +184,55 @@ public final class NodeClient implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #start} on the client's executor. The future fails with the exceptions {@code start}
+   * throws.
+   */
+  public CompletableFuture<ServiceHandle> startAsync(ServiceSource source, StartOptions options) {
+    return Async.run(executor, () -> start(source, options));
+  }
+
+  /**
+   * Asks what starting {@code source} with {@code options} would cost on this node
+   * (GetServiceEstimatedCost). Only the service's hash and the configuration are sent, never its
+   * body.
+   *
+   * @throws UnsupportedByNodeException the node does not price starts (this Java node, today)
+   * @throws NotFoundException the node does not know the service
+   */
+  public CostEstimate estimateCost(ServiceSource source, StartOptions options) throws CelautException {
+    var hash = Hashes.sha3Hash(Hashes.hex(source.idHex()).toByteArray());
+    var hashtag = org.celaut.proto.celaut.Metadata.HashTag.newBuilder().addHash(hash);
+    source.tag().ifPresent(hashtag::addTag);
+    String what = "estimate the cost of " + source.idHex();
+    EstimatedCost c = Calls.exchange(() -> open("GetServiceEstimatedCost", SHORT_CALL_TIMEOUT), what,
+        SHORT_CALL_TIMEOUT,
+        List.of(new Calls.Part(3, configuration(options)), new Calls.Part(4, hash),
+            new Calls.Part(5, org.celaut.proto.celaut.Metadata.newBuilder().setHashtag(hashtag).build())),
+        1, EstimatedCost.class);
+    try {
+      return CostEstimate.of(c);
+    } catch (IllegalArgumentException e) {
+      throw new CelautException(what + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /** {@link #estimateCost} on the client's executor. */
+  public CompletableFuture<CostEstimate> estimateCostAsync(ServiceSource source, StartOptions options) {
+    return Async.run(executor, () -> estimateCost(source, options));
+  }
+
+  /** The {@code Configuration} a start with {@code options} sends (index 3). */
+  static Configuration configuration(StartOptions options) {
+    Configuration.Builder cfg = Configuration.newBuilder();
+    options.environment().forEach((k, v) ->
+        cfg.addEnvironmentVariables(BytesKeyValue.newBuilder().setKey(k).setValue(com.google.protobuf.ByteString.copyFromUtf8(v))));
+    if (options.initialMu() != null) {
+      cfg.setInitialMu(Amount.newBuilder().setN(options.initialMu().toString()));
+    }
+    return cfg.build();
+  }
+
   /** Uploads the body, stopping early if the node signals it has what it needs. */
   private static void upload(BeeClientCall call, Path file) throws IOException, InterruptedException {
     BufferSink sink = call.sink();
@@ -169,9 +262,23 @@ public final class NodeClient implements AutoCloseable {
     return n.isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(n);
   }
 
-  /** Metrics of a live instance. */
+  /** {@link #stop} on the client's executor. */
+  public CompletableFuture<java.math.BigInteger> stopAsync(String token) {
+    return Async.run(executor, () -> stop(token));
+  }
+
+  /**
+   * Metrics of a live instance.
+   *
+   * @throws NotFoundException no live instance has this token
+   */
   public Metrics metrics(String token) throws CelautException {
     return tokenCall("GetMetrics", token, Metrics.class);
+  }
+
+  /** {@link #metrics} on the client's executor. */
+  public CompletableFuture<Metrics> metricsAsync(String token) {
+    return Async.run(executor, () -> metrics(token));
   }
 
   /** The node's announcement of itself. */
@@ -185,6 +292,11 @@ public final class NodeClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new CelautException("peer info: interrupted", null, e);
     }
+  }
+
+  /** {@link #peerInfo} on the client's executor. */
+  public CompletableFuture<Peer> peerInfoAsync() {
+    return Async.run(executor, this::peerInfo);
   }
 
   private <T extends com.google.protobuf.MessageLite> T tokenCall(String method, String token, Class<T> type)
@@ -219,6 +331,11 @@ public final class NodeClient implements AutoCloseable {
     }
   }
 
+  /** {@link #listInstances} on the client's executor. */
+  public CompletableFuture<java.util.List<org.celaut.proto.admin.InstanceInfo>> listInstancesAsync(boolean includeEnded) {
+    return Async.run(executor, () -> listInstances(includeEnded));
+  }
+
   /** Services the node holds (admin extension, loopback callers only). */
   public java.util.List<org.celaut.proto.admin.ServiceInfo> listServices() throws CelautException {
     try {
@@ -229,6 +346,11 @@ public final class NodeClient implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       throw CelautException.from("list services", e.getStatus(), e);
     }
+  }
+
+  /** {@link #listServices} on the client's executor. */
+  public CompletableFuture<java.util.List<org.celaut.proto.admin.ServiceInfo>> listServicesAsync() {
+    return Async.run(executor, this::listServices);
   }
 
   /** Opens a raw call; for tools and tests that speak the frames themselves. */
@@ -244,8 +366,15 @@ public final class NodeClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the channel (if the client opened it) and the executor (if the client owns it);
+   * calls still running fail with {@link NodeUnavailableException}.
+   */
   @Override
   public void close() {
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
     if (ownsChannel) {
       channel.shutdownNow();
       try {

@@ -6,6 +6,7 @@ import io.grpc.Status;
 public final class RequestRejectedException extends CelautException {
   private static final long serialVersionUID = 1L;
 
+  /** See {@link CelautException#CelautException(String, Status, Throwable)}. */
   public RequestRejectedException(String message, Status status, Throwable cause) {
     super(message, status, cause);
   }

@@ -10,7 +10,7 @@ import org.celaut.protocol.Hashes;
 
 /**
  * What service to start: a packed service file (sent only if the node lacks it) or just an id
- * (the node must already hold it).
+ * (the node must already hold it). Immutable.
  */
 public final class ServiceSource {
 
@@ -57,6 +57,7 @@ public final class ServiceSource {
     return new ServiceSource(idHex.toLowerCase(java.util.Locale.ROOT), null, null);
   }
 
+  /** The service id: SHA3-256 of the serialized service, 64 lower-case hex characters. */
   public String idHex() {
     return idHex;
   }

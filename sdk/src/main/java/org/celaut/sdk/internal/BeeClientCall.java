@@ -40,6 +40,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   private volatile ClientCallStreamObserver<Buffer> requests;
   private volatile boolean signalled;
   private volatile boolean closed;
+  private volatile StatusRuntimeException failure; // the node's error, once it ended the call with one
   private boolean decoderDone; // guarded by decoder
 
   private BeeClientCall(String method, BeeDecoder decoder) {
@@ -90,7 +91,11 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
     }
   }
 
-  /** A sink that waits until the transport can take more. */
+  /**
+   * A sink that waits until the transport can take more. Once the call has ended, sending throws
+   * the node's error status if it ended with one (so an unreachable node or a refusal reads as
+   * what it is), else an {@link IOException}.
+   */
   public BufferSink sink() {
     return b -> {
       synchronized (readyLock) {
@@ -99,6 +104,10 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
         }
       }
       if (closed) {
+        StatusRuntimeException f = failure;
+        if (f != null) {
+          throw f;
+        }
         throw new IOException(method + ": the call ended while sending");
       }
       requests.onNext(b);
@@ -187,9 +196,11 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
 
   @Override
   public void onError(Throwable t) {
+    StatusRuntimeException e = t instanceof StatusRuntimeException s ? s : Status.fromThrowable(t).asRuntimeException();
+    failure = e;
     closed = true;
     wake();
-    inbox.add(t instanceof StatusRuntimeException s ? s : Status.fromThrowable(t).asRuntimeException());
+    inbox.add(e);
   }
 
   @Override
