@@ -35,9 +35,7 @@ final class ModifyServiceSystemResourcesCall implements CallHandler {
 
   @Override
   public void handle(CallContext ctx) throws StatusException, StoreException, IOException {
-    Optional<InstanceRecord> caller = instances.onNodeNetwork(ctx.remoteAddress())
-        ? instances.callerOf(ctx.remoteAddress())
-        : Optional.empty();
+    Optional<InstanceRecord> caller = instances.callerOf(ctx.remoteAddress());
     if (caller.isEmpty()) {
       throw CallContext.error(Status.Code.PERMISSION_DENIED,
           "only a service running on this node may change its own resources; this call came from "

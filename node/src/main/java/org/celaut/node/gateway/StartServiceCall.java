@@ -124,9 +124,8 @@ final class StartServiceCall implements CallHandler {
     }
     ctx.sendFrame(BeeEncoder.signal());
 
-    Optional<InstanceRecord> parent = clientId.isEmpty() && maybeInstance
-        ? instances.callerOf(ctx.remoteAddress())
-        : Optional.empty();
+    Optional<InstanceRecord> parent =
+        clientId.isEmpty() ? instances.callerOf(ctx.remoteAddress()) : Optional.empty();
     InstanceManager.Origin origin;
     if (parent.isPresent()) {
       // A child joins its parent's tree; a guard it sent is checked above but names nothing here.

@@ -305,14 +305,11 @@ public final class InstanceManager {
    */
   public Sysresources modifyResources(InstanceRecord caller, Sysresources asked)
       throws ResourceChangeRefusedException, RuntimeFailure, StoreException, IOException {
-    Service service = registry.get(caller.serviceId()).map(s -> {
-      try {
-        return s.service();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).orElse(Service.getDefaultInstance());
-    Service.Container.Resources declared = service.getContainer().getResources();
+    Optional<StoredService> stored = registry.get(caller.serviceId());
+    // A service that is no longer stored declares nothing: only the node's budget bounds it.
+    Service.Container.Resources declared = stored.isPresent()
+        ? stored.get().service().getContainer().getResources()
+        : Service.Container.Resources.getDefaultInstance();
     synchronized (admissionLock) {
       InstanceRecord now = store.findById(caller.id()).filter(InstanceRecord::alive)
           .filter(r -> r.containerId().isPresent() && !stopping.contains(r.id()))

@@ -3,9 +3,12 @@ package org.celaut.node.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The instances table: every transition is one statement, so a crash leaves a valid state. */
 public final class InstanceStore {
@@ -125,8 +128,8 @@ public final class InstanceStore {
    */
   public List<InstanceRecord> lineage(String id) throws StoreException {
     return db.inTransaction(c -> {
-      java.util.ArrayDeque<InstanceRecord> chain = new java.util.ArrayDeque<>();
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      ArrayDeque<InstanceRecord> chain = new ArrayDeque<>();
+      Set<String> seen = new HashSet<>();
       String next = id;
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM instances WHERE id = ?")) {
         while (next != null && seen.add(next) && chain.size() < MAX_LINEAGE) {
