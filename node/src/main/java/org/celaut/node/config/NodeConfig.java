@@ -89,70 +89,112 @@ public record NodeConfig(
 
   /** The configuration with every default. */
   public static NodeConfig defaults() {
-    return new NodeConfig(
-        DEFAULT_DATA_DIR,
-        DEFAULT_BIND_HOST,
-        DEFAULT_PORT,
-        DEFAULT_BIND_HOST,
-        DEFAULT_DOCKER_HOST,
-        "",
-        DEFAULT_MEM_LIMIT_BYTES,
-        DEFAULT_MAX_SERVICE_BYTES,
-        DEFAULT_MAX_MESSAGE_BYTES,
-        DEFAULT_START_TIMEOUT,
-        DEFAULT_SHUTDOWN_GRACE,
-        false,
-        DEFAULT_MAX_CHILD_DEPTH,
-        DEFAULT_MAX_CHILDREN_PER_INSTANCE,
-        physicalMemoryBytes(),
-        DEFAULT_MAX_RECURSION_HOPS);
+    return builder().build();
+  }
+
+  /** A builder holding every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.dataDir = dataDir;
+    b.bindHost = bindHost;
+    b.port = port;
+    b.advertisedHost = advertisedHost;
+    b.dockerHost = dockerHost;
+    b.networkName = networkName;
+    b.defaultMemLimitBytes = defaultMemLimitBytes;
+    b.maxServiceBytes = maxServiceBytes;
+    b.maxMessageBytes = maxMessageBytes;
+    b.startTimeout = startTimeout;
+    b.shutdownGrace = shutdownGrace;
+    b.stopInstancesOnShutdown = stopInstancesOnShutdown;
+    b.maxChildDepth = maxChildDepth;
+    b.maxChildrenPerInstance = maxChildrenPerInstance;
+    b.maxTotalMemBytes = maxTotalMemBytes;
+    b.maxRecursionHops = maxRecursionHops;
+    return b;
   }
 
   public NodeConfig withDataDir(Path dir) {
-    return new NodeConfig(dir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().dataDir(dir).build();
   }
 
   public NodeConfig withPort(int newPort) {
-    return new NodeConfig(dataDir, bindHost, newPort, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().port(newPort).build();
   }
 
   public NodeConfig withNetworkName(String name) {
-    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, name,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().networkName(name).build();
   }
 
   public NodeConfig withMaxServiceBytes(long bytes) {
-    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, bytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().maxServiceBytes(bytes).build();
   }
 
   public NodeConfig withStopInstancesOnShutdown(boolean stop) {
-    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace, stop,
-        maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().stopInstancesOnShutdown(stop).build();
   }
 
   public NodeConfig withMaxChildDepth(int depth) {
-    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, depth, maxChildrenPerInstance, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().maxChildDepth(depth).build();
   }
 
   public NodeConfig withMaxChildrenPerInstance(int children) {
-    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, maxChildDepth, children, maxTotalMemBytes, maxRecursionHops);
+    return toBuilder().maxChildrenPerInstance(children).build();
   }
 
   public NodeConfig withMaxTotalMemBytes(long bytes) {
-    return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
-        defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
-        stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, bytes, maxRecursionHops);
+    return toBuilder().maxTotalMemBytes(bytes).build();
+  }
+
+  /** Builds a {@link NodeConfig}; starts from every default, validation happens in {@link #build()}. */
+  public static final class Builder {
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private String bindHost = DEFAULT_BIND_HOST;
+    private int port = DEFAULT_PORT;
+    private String advertisedHost = DEFAULT_BIND_HOST;
+    private String dockerHost = DEFAULT_DOCKER_HOST;
+    private String networkName = "";
+    private long defaultMemLimitBytes = DEFAULT_MEM_LIMIT_BYTES;
+    private long maxServiceBytes = DEFAULT_MAX_SERVICE_BYTES;
+    private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private Duration startTimeout = DEFAULT_START_TIMEOUT;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private boolean stopInstancesOnShutdown;
+    private int maxChildDepth = DEFAULT_MAX_CHILD_DEPTH;
+    private int maxChildrenPerInstance = DEFAULT_MAX_CHILDREN_PER_INSTANCE;
+    private long maxTotalMemBytes = physicalMemoryBytes();
+    private int maxRecursionHops = DEFAULT_MAX_RECURSION_HOPS;
+
+    private Builder() {}
+
+    public Builder dataDir(Path v) { dataDir = v; return this; }
+    public Builder bindHost(String v) { bindHost = v; return this; }
+    public Builder port(int v) { port = v; return this; }
+    public Builder advertisedHost(String v) { advertisedHost = v; return this; }
+    public Builder dockerHost(String v) { dockerHost = v; return this; }
+    public Builder networkName(String v) { networkName = v; return this; }
+    public Builder defaultMemLimitBytes(long v) { defaultMemLimitBytes = v; return this; }
+    public Builder maxServiceBytes(long v) { maxServiceBytes = v; return this; }
+    public Builder maxMessageBytes(long v) { maxMessageBytes = v; return this; }
+    public Builder startTimeout(Duration v) { startTimeout = v; return this; }
+    public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+    public Builder stopInstancesOnShutdown(boolean v) { stopInstancesOnShutdown = v; return this; }
+    public Builder maxChildDepth(int v) { maxChildDepth = v; return this; }
+    public Builder maxChildrenPerInstance(int v) { maxChildrenPerInstance = v; return this; }
+    public Builder maxTotalMemBytes(long v) { maxTotalMemBytes = v; return this; }
+    public Builder maxRecursionHops(int v) { maxRecursionHops = v; return this; }
+
+    /** The configuration; throws {@link IllegalArgumentException} naming a bad value. */
+    public NodeConfig build() {
+      return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
+          defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
+          stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes,
+          maxRecursionHops);
+    }
   }
 }
