@@ -6,17 +6,21 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.celaut.sdk.pack.PackException;
+import org.celaut.sdk.pack.PackOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code celaut pack}: packs a service project into a service file. */
+/** {@code celaut pack}: packs a service project into a service file or a .bee file. */
 @Command(name = "pack", mixinStandardHelpOptions = true,
-    description = "Pack a service project (a directory with .service/service.json and rootfs/) into a service file."
-        + " The same sources always pack to the same id.")
+    description = {
+        "Pack a service project (.service/service.json with rootfs/ or a Dockerfile) into a service file."
+            + " The same sources always pack to the same id.",
+        "Files of at least the block threshold become blocks; a service with blocks is written as a .bee file."})
 final class PackCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -24,19 +28,57 @@ final class PackCommand implements Runnable {
   @Parameters(index = "0", paramLabel = "DIR", description = "The service project directory.")
   Path dir;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Where to write the service (default: DIR/.service/build/<tag>.service).")
-  Path output;
+  @ArgGroup(exclusive = true)
+  Output output;
+
+  static final class Output {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+        description = "Where to write (default: DIR/.service/build/<tag>.service, or <tag>.bee when the"
+            + " service has blocks). A name ending in .bee gives a .bee file, any other the plain service.")
+    Path file;
+
+    @Option(names = "--bee", paramLabel = "FILE",
+        description = "Write a .bee file (Metadata and Service with block framing) to FILE.")
+    Path bee;
+  }
+
+  @Option(names = "--block-threshold-bytes", paramLabel = "N",
+      description = "Files of at least N bytes become blocks (default: pack_config.json's"
+          + " block_threshold_bytes, else 10485760).")
+  Long blockThresholdBytes;
+
+  @Option(names = "--registry", paramLabel = "DIR",
+      description = "Where dependencies named by service id are found (<id>.bee, <id>.service or <id>).")
+  Path registry;
 
   @Option(names = "--json", description = "Print JSON for scripts.")
   boolean json;
 
   @Override
   public void run() {
+    PackOptions.Builder opts = PackOptions.builder();
+    if (blockThresholdBytes != null) {
+      if (blockThresholdBytes < 1) {
+        throw new CliFailure("--block-threshold-bytes must be at least 1, got " + blockThresholdBytes, 2);
+      }
+      opts.blockThresholdBytes(blockThresholdBytes);
+    }
+    if (registry != null) {
+      opts.registryDir(registry);
+    }
+    Path target = null;
+    if (output != null && output.bee != null) {
+      target = output.bee;
+      if (!target.getFileName().toString().endsWith(ServicePacker.BEE_SUFFIX)) {
+        throw new CliFailure("--bee needs a file name ending in .bee, got " + target, 2);
+      }
+    } else if (output != null) {
+      target = output.file;
+    }
     PackResult r;
     try {
-      ServicePacker packer = new ServicePacker();
-      r = output == null ? packer.pack(dir) : packer.pack(dir, output);
+      ServicePacker packer = new ServicePacker(opts.build());
+      r = target == null ? packer.pack(dir) : packer.pack(dir, target);
     } catch (PackException e) {
       throw new CliFailure(e.getMessage());
     } catch (IOException e) {
@@ -48,12 +90,17 @@ final class PackCommand implements Runnable {
       d.put("id", r.serviceIdHex());
       d.put("tag", r.tag());
       d.put("file", r.output().toString());
+      d.put("format", r.format() == PackResult.Format.BEE ? "bee" : "service");
       d.put("size_bytes", r.sizeBytes());
+      d.put("blocks", r.blockIds());
+      d.put("dependencies", r.dependencies());
       out.println(Json.write(d));
     } else {
-      out.println("packed " + r.tag() + " (" + r.sizeBytes() + " bytes)");
+      out.println("packed " + r.tag() + " (" + r.sizeBytes() + " bytes"
+          + (r.blockIds().isEmpty() ? "" : ", " + r.blockIds().size() + " blocks") + ")");
       out.println("id:   " + r.serviceIdHex());
       out.println("file: " + r.output());
+      r.dependencies().forEach((name, id) -> out.println("dependency " + name + ": " + id));
     }
     out.flush();
   }

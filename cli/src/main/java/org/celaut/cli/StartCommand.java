@@ -24,14 +24,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code celaut start}: starts an instance of a service on a node. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-    description = "Start an instance of a service (a packed service file, or the id of a service the node holds)."
+    description = "Start an instance of a service (a packed .service or .bee file, or the id of a service the node holds)."
         + " Prints its token (keep it: it is the only way to stop the instance) and its addresses.")
 final class StartCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin NodeAddress address;
 
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "Service file from 'celaut pack', or a 64-hex service id.")
+  @Parameters(index = "0", paramLabel = "SERVICE", description = "Service file from 'celaut pack' (.service or .bee), or a 64-hex service id.")
   String service;
 
   @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Environment variable for the instance (repeatable).")

@@ -161,7 +161,7 @@ public final class NodeClient implements AutoCloseable {
         }
         if (!call.signalled()) {
           try {
-            upload(call, source.file().get());
+            upload(call, source);
           } catch (IOException e) {
             if (!call.isClosed()) {
               throw e;
@@ -233,16 +233,26 @@ public final class NodeClient implements AutoCloseable {
     return cfg.build();
   }
 
-  /** Uploads the body, stopping early if the node signals it has what it needs. */
-  private static void upload(BeeClientCall call, Path file) throws IOException, InterruptedException {
+  /**
+   * Uploads the body at index 6, stopping early if the node signals it has what it needs. A .bee
+   * source goes in Dir form with its block markers, and the body of a block the node says it
+   * holds ({@code skip}) is cut short; a plain file goes in Dir form without markers.
+   */
+  private static void upload(BeeClientCall call, ServiceSource source)
+      throws IOException, InterruptedException {
     BufferSink sink = call.sink();
+    BufferSink unlessDone = b -> {
+      if (call.signalled()) {
+        throw new StopUpload();
+      }
+      sink.send(b);
+    };
     try {
-      BeeEncoder.file(6, file, b -> {
-        if (call.signalled()) {
-          throw new StopUpload();
-        }
-        sink.send(b);
-      });
+      if (source.bee().isPresent()) {
+        source.bee().get().sendService(6, unlessDone, call::skipRequested);
+      } else {
+        BeeEncoder.file(6, source.file().orElseThrow(), unlessDone);
+      }
     } catch (StopUpload enough) {
       // The node has the service now; the rest of the body is not needed.
     }

@@ -7,26 +7,34 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
 import org.celaut.protocol.Hashes;
+import org.celaut.sdk.pack.BeeServiceFile;
+import org.celaut.sdk.pack.PackResult;
 
 /**
  * What service to start: a packed service file (sent only if the node lacks it) or just an id
  * (the node must already hold it). Immutable.
+ *
+ * <p>A file is either the plain serialized {@code celaut.Service} ({@code celaut pack}'s {@code
+ * .service}) or a {@code .bee} file (Metadata and Service with block framing). A {@code .bee} is
+ * sent with its block markers, so a node that already holds a block is not sent its bytes again.
  */
 public final class ServiceSource {
 
   private final String idHex;
   private final Path file;
+  private final BeeServiceFile bee;
   private final String tag;
 
-  private ServiceSource(String idHex, Path file, String tag) {
+  private ServiceSource(String idHex, Path file, BeeServiceFile bee, String tag) {
     this.idHex = idHex;
     this.file = file;
+    this.bee = bee;
     this.tag = tag;
   }
 
   /** The same source with a name for people (sent in the start's Metadata). */
   public ServiceSource withTag(String newTag) {
-    return new ServiceSource(idHex, file, newTag);
+    return new ServiceSource(idHex, file, bee, newTag);
   }
 
   /** The name sent with the service, if any. */
@@ -34,8 +42,15 @@ public final class ServiceSource {
     return Optional.ofNullable(tag).filter(t -> !t.isEmpty());
   }
 
-  /** A packed service file (the serialized {@code celaut.Service}); its id is its SHA3-256. */
+  /**
+   * A packed service file: a {@code .bee} file (recognised by its content, see {@link
+   * BeeServiceFile#looksLikeBee}) is opened with {@link #fromBee}; anything else is taken as the
+   * serialized {@code celaut.Service}, whose id is its SHA3-256.
+   */
   public static ServiceSource fromFile(Path serviceFile) throws IOException {
+    if (BeeServiceFile.looksLikeBee(serviceFile)) {
+      return fromBee(serviceFile);
+    }
     MessageDigest d = Hashes.newSha3();
     try (InputStream in = Files.newInputStream(serviceFile)) {
       byte[] buf = new byte[1 << 16];
@@ -46,7 +61,30 @@ public final class ServiceSource {
     String name = serviceFile.getFileName().toString();
     // 'celaut pack' names its output <tag>.service: keep that tag unless told otherwise.
     String tag = name.endsWith(".service") ? name.substring(0, name.length() - ".service".length()) : null;
-    return new ServiceSource(Hashes.toHex(d.digest()), serviceFile, tag);
+    return new ServiceSource(Hashes.toHex(d.digest()), serviceFile, null, tag);
+  }
+
+  /**
+   * A {@code .bee} file: its Metadata (index 1) gives the tag, its Service (index 2) the id. The
+   * file is read once and checked ({@link BeeServiceFile#open}).
+   *
+   * @throws IOException if it is not a well-formed .bee file, or its service does not hash to the
+   *     id its Metadata names
+   */
+  public static ServiceSource fromBee(Path beeFile) throws IOException {
+    BeeServiceFile bee = BeeServiceFile.open(beeFile);
+    return new ServiceSource(bee.serviceIdHex(), beeFile, bee, bee.tag().orElse(null));
+  }
+
+  /**
+   * What {@code ServicePacker.pack} just wrote: a plain service file is not read again (its id is
+   * known); a .bee file is opened as by {@link #fromBee}.
+   */
+  public static ServiceSource of(PackResult packed) throws IOException {
+    if (packed.format() == PackResult.Format.BEE) {
+      return fromBee(packed.output());
+    }
+    return new ServiceSource(packed.serviceIdHex(), packed.output(), null, packed.tag());
   }
 
   /** A service the node already holds, by its 64-hex-character id. */
@@ -54,7 +92,7 @@ public final class ServiceSource {
     if (!Hashes.isSha3Hex(idHex)) {
       throw new IllegalArgumentException("a service id is 64 hex characters (SHA3-256), got '" + idHex + "'");
     }
-    return new ServiceSource(idHex.toLowerCase(java.util.Locale.ROOT), null, null);
+    return new ServiceSource(idHex.toLowerCase(java.util.Locale.ROOT), null, null, null);
   }
 
   /** The service id: SHA3-256 of the serialized service, 64 lower-case hex characters. */
@@ -65,5 +103,10 @@ public final class ServiceSource {
   /** The file to upload if the node lacks the service. */
   public Optional<Path> file() {
     return Optional.ofNullable(file);
+  }
+
+  /** The .bee file to upload, when the source is one (sent with its block markers). */
+  public Optional<BeeServiceFile> bee() {
+    return Optional.ofNullable(bee);
   }
 }

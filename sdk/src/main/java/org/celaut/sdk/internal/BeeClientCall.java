@@ -39,6 +39,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   private final Object readyLock = new Object();
   private volatile ClientCallStreamObserver<Buffer> requests;
   private volatile boolean signalled;
+  private final java.util.Set<String> skips = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private volatile StatusRuntimeException failure; // the node's error, once it ended the call with one
   private boolean decoderDone; // guarded by decoder
@@ -77,6 +78,14 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   /** True once the node sent {@code signal}: it needs no more input. */
   public boolean signalled() {
     return signalled;
+  }
+
+  /**
+   * True once the node sent a {@code skip} for this block: it holds the block, so an upload should
+   * stop sending its body.
+   */
+  public boolean skipRequested(String blockIdHex) {
+    return skips.contains(blockIdHex);
   }
 
   /** True once the node ended the call (answer complete, or an error). */
@@ -181,6 +190,8 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
         for (BeeEvent e : decoder.accept(frame)) {
           if (e instanceof BeeEvent.Signal) {
             signalled = true;
+          } else if (e instanceof BeeEvent.SkipRequested skip) {
+            skips.add(skip.blockIdHex());
           } else {
             inbox.add(e);
           }

@@ -81,6 +81,40 @@ final class JsonField {
     return out;
   }
 
+  /** The members of an object, in document order, each with its path. */
+  List<java.util.Map.Entry<String, JsonField>> members() throws PackException {
+    if (node == null || !node.isObject()) {
+      throw error("must be an object, got " + describe());
+    }
+    List<java.util.Map.Entry<String, JsonField>> out = new ArrayList<>();
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      out.add(java.util.Map.entry(name, field(name)));
+    }
+    return out;
+  }
+
+  /** A boolean that may be absent; {@code fallback} when it is. */
+  boolean bool(boolean fallback) throws PackException {
+    if (node == null) {
+      return fallback;
+    }
+    if (!node.isBoolean()) {
+      throw error("must be true or false, got " + describe());
+    }
+    return node.booleanValue();
+  }
+
+  /** A required integer in {@code [min, max]}, as a long. */
+  long longInteger(long min, long max) throws PackException {
+    BigInteger v = bigInteger();
+    if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw error("must be " + min + ".." + max + ", got " + v);
+    }
+    return v.longValue();
+  }
+
   /** A required string. */
   String string() throws PackException {
     if (node == null) {

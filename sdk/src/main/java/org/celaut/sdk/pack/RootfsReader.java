@@ -1,8 +1,6 @@
 package org.celaut.sdk.pack;
 
-import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,35 +8,25 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import org.celaut.proto.celaut.BytesKeyValue;
-import org.celaut.proto.celaut.Service.Container.Filesystem;
-import org.celaut.proto.celaut.Service.Container.Filesystem.ItemBranch;
 
 /**
- * Turns a directory into a {@code Container.Filesystem} that depends only on names, contents,
- * link targets and permission bits.
+ * Reads a directory into an {@link FsTree} that depends only on names, contents, link targets and
+ * permission bits.
  *
  * <p>Owner, group and timestamps are left out on purpose: the same sources must pack to the same
  * service id on any machine, whoever checked them out and whenever. Entries are sorted by the
  * bytes of their UTF-8 names, not by {@link String#compareTo} (UTF-16 order differs for
  * characters outside the BMP), because that is the order the wire rules use. Links are not
  * followed, and carry no mode: Linux ignores a link's own permission bits and other systems
- * report different ones, which would make the id depend on the packing host.
+ * report different ones, which would make the id depend on the packing host. File contents are
+ * not loaded: the tree refers to the files, which are read while the service is written.
  */
 final class RootfsReader {
 
   /** Key of the permission-bits attribute: {@code st_mode & 07777} as ASCII decimal. */
-  static final String MODE = "mode";
-
-  /**
-   * The filesystem travels inline in one protobuf {@code bytes} field (blocks are not written
-   * yet), and protobuf messages stop at 2 GiB; leave room for the rest of the service.
-   */
-  static final long MAX_INLINE_BYTES = Integer.MAX_VALUE - (64L << 20);
+  static final String MODE = FsTree.MODE;
 
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
@@ -46,29 +34,33 @@ final class RootfsReader {
   private static final int S_IFCHR = 0020000;
   private static final int S_IFIFO = 0010000;
 
-  private static final Comparator<String> UTF8_ORDER =
-      (a, b) ->
-          Arrays.compareUnsigned(
-              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-
   private final Path root;
   private final Set<String> skipped;
-  private long totalBytes;
+  private final PathFilter filter;
 
   /**
    * @param root the directory that becomes the image's {@code /}
    * @param skipped image paths (like {@code /.service}) left out of the image
+   * @param filter the project's include / ignore globs
    */
-  RootfsReader(Path root, Set<String> skipped) {
+  RootfsReader(Path root, Set<String> skipped, PathFilter filter) {
     this.root = root;
     this.skipped = Set.copyOf(skipped);
+    this.filter = filter;
   }
 
-  Filesystem read() throws PackException {
-    return directory(root, "");
+  RootfsReader(Path root, Set<String> skipped) {
+    this(root, skipped, PathFilter.ALL);
   }
 
-  private Filesystem directory(Path dir, String imageDir) throws PackException {
+  FsTree.Dir read() throws PackException {
+    FsTree.Dir top = new FsTree.Dir(0755);
+    directory(root, "", top, !filter.hasInclude());
+    return top;
+  }
+
+  private void directory(Path dir, String imageDir, FsTree.Dir into, boolean taken)
+      throws PackException {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
@@ -77,12 +69,15 @@ final class RootfsReader {
     } catch (IOException e) {
       throw error(imageDir.isEmpty() ? "/" : imageDir, "cannot list directory: " + e, e);
     }
-    names.sort(UTF8_ORDER);
+    names.sort(FsTree.UTF8_ORDER);
 
-    Filesystem.Builder fs = Filesystem.newBuilder();
     for (String name : names) {
       String imagePath = imageDir + "/" + name;
       if (skipped.contains(imagePath)) {
+        continue;
+      }
+      String rel = imagePath.substring(1);
+      if (filter.ignored(rel)) {
         continue;
       }
       if (name.indexOf('\uFFFD') >= 0) {
@@ -91,12 +86,16 @@ final class RootfsReader {
         throw error(imagePath, "name is not valid in this JVM's file name encoding ("
             + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale", null);
       }
-      fs.addBranch(entry(dir.resolve(name), name, imagePath));
+      boolean here = taken || filter.included(rel);
+      FsTree.Node node = entry(dir.resolve(name), imagePath, here);
+      if (node != null) {
+        into.entries.put(name, node);
+      }
     }
-    return fs.build();
   }
 
-  private ItemBranch entry(Path path, String name, String imagePath) throws PackException {
+  /** The entry at {@code path}, or null if the include globs leave it out. */
+  private FsTree.Node entry(Path path, String imagePath, boolean taken) throws PackException {
     PosixFileAttributes attrs;
     try {
       attrs = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -105,40 +104,31 @@ final class RootfsReader {
     } catch (IOException e) {
       throw error(imagePath, "cannot read attributes: " + e, e);
     }
-    ItemBranch.Builder b = ItemBranch.newBuilder().setName(name);
+    if (attrs.isDirectory()) {
+      FsTree.Dir d = new FsTree.Dir(mode(path, attrs));
+      directory(path, imagePath, d, taken);
+      return taken || !d.entries.isEmpty() ? d : null;
+    }
+    if (!taken) {
+      return null;
+    }
     if (attrs.isSymbolicLink()) {
-      String target;
       try {
-        target = Files.readSymbolicLink(path).toString();
+        return new FsTree.Link(Files.readSymbolicLink(path).toString());
       } catch (IOException e) {
         throw error(imagePath, "cannot read link: " + e, e);
       }
-      return b.setLink(ItemBranch.Link.newBuilder().setSrc(target).setDst(imagePath)).build();
     }
-    int mode = mode(path, attrs);
-    if (attrs.isDirectory()) {
-      b.setFilesystem(directory(path, imagePath));
-    } else if (attrs.isRegularFile()) {
-      totalBytes += attrs.size();
-      if (totalBytes > MAX_INLINE_BYTES) {
-        throw error(imagePath, "rootfs holds more than " + MAX_INLINE_BYTES
-            + " bytes of files, more than fits inline in one service (blocks are not supported"
-            + " yet)", null);
+    if (attrs.isRegularFile()) {
+      int mode = mode(path, attrs);
+      if (!Files.isReadable(path)) {
+        throw error(imagePath, "cannot read file: permission denied", null);
       }
-      try {
-        b.setFile(ByteString.copyFrom(Files.readAllBytes(path)));
-      } catch (IOException e) {
-        throw error(imagePath, "cannot read file: " + e, e);
-      }
-    } else {
-      throw error(imagePath, "is a " + specialKind(path)
-          + "; only regular files, directories and symbolic links can go into a service", null);
+      return new FsTree.File(
+          List.of(new Wire.FileData(path, 0, attrs.size(), "rootfs: " + imagePath, true)), mode);
     }
-    return b.addXattrs(
-            BytesKeyValue.newBuilder()
-                .setKey(MODE)
-                .setValue(ByteString.copyFromUtf8(Integer.toString(mode))))
-        .build();
+    throw error(imagePath, "is a " + specialKind(path)
+        + "; only regular files, directories and symbolic links can go into a service", null);
   }
 
   /**

@@ -60,7 +60,7 @@ final class ServiceJsonReader {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new PackException(
-          file + ": not found (a project needs .service/service.json beside its rootfs/)", e);
+          file + ": not found (a project needs .service/service.json beside its rootfs/ or Dockerfile)", e);
     } catch (IOException e) {
       throw new PackException(file + ": cannot read: " + e, e);
     }
@@ -187,7 +187,7 @@ final class ServiceJsonReader {
 
     return new ServiceSpec(
         tag, prose, architecture, entryPath, entryField, slots, envs, resources, configPath,
-        networks, rootfs);
+        networks, rootfs, rootfsField.isPresent());
   }
 
   private static Service.Api.Slot slot(JsonField s) throws PackException {

@@ -17,6 +17,7 @@ import org.celaut.proto.celaut.Service;
  * @param configPath config file path segments
  * @param networks declared networks in declared order
  * @param rootfs root filesystem directory relative to the project
+ * @param rootfsGiven whether {@code rootfs} was written in the file (else it is the default)
  */
 record ServiceSpec(
     String tag,
@@ -29,7 +30,8 @@ record ServiceSpec(
     Service.Container.Resources resources,
     List<String> configPath,
     List<Service.Network> networks,
-    String rootfs) {
+    String rootfs,
+    boolean rootfsGiven) {
 
   ServiceSpec {
     entryPath = List.copyOf(entryPath);
