@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayBadInputTest {
 
   private static final Duration T = Duration.ofSeconds(30);
-  /** Small, so an oversized service is cheap to send. */
-  private static final long MAX_SERVICE_BYTES = 1L << 20;
+  /** Small, so an oversized service is cheap to send, yet above a busybox service (2 MB). */
+  private static final long MAX_SERVICE_BYTES = 3L << 20;
+  /** Short, so a service that never opens its port fails quickly. */
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(3);
 
   @TempDir static Path work;
   private static Node node;
@@ -52,7 +54,10 @@ class GatewayBadInputTest {
 
   @BeforeAll
   static void up() throws Exception {
-    node = Node.start(TestNode.config(work.resolve("node")).withMaxServiceBytes(MAX_SERVICE_BYTES), Clock.systemUTC());
+    node = Node.start(TestNode.config(work.resolve("node")).toBuilder()
+        .maxServiceBytes(MAX_SERVICE_BYTES)
+        .readyTimeout(READY_TIMEOUT)
+        .build(), Clock.systemUTC());
     client = NodeClient.connect("127.0.0.1:" + node.port());
     docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"));
   }
@@ -176,6 +181,49 @@ class GatewayBadInputTest {
         .hasMessageContaining("/nope");
     assertThat(client.listInstances(false)).isEmpty();
     assertThat(client.listInstances(true)).extracting(i -> i.getState()).contains("FAILED");
+  }
+
+  /** A busybox service whose entrypoint runs {@code script} and declares slot 8080. */
+  private static Service busyboxService(String script) throws Exception {
+    var exec = org.celaut.proto.celaut.BytesKeyValue.newBuilder().setKey("mode")
+        .setValue(ByteString.copyFromUtf8("493")).build();
+    var bin = Service.Container.Filesystem.newBuilder()
+        .addBranch(Service.Container.Filesystem.ItemBranch.newBuilder().setName("busybox")
+            .setFile(ByteString.copyFrom(Files.readAllBytes(Path.of("/bin/busybox")))).addXattrs(exec))
+        .addBranch(Service.Container.Filesystem.ItemBranch.newBuilder().setName("service")
+            .setFile(ByteString.copyFromUtf8("#!/bin/busybox sh\n" + script + "\n")).addXattrs(exec));
+    return Service.newBuilder()
+        .setContainer(Service.Container.newBuilder()
+            .setArchitecture(Service.Container.Architecture.newBuilder().addTags("linux/amd64"))
+            .setFilesystem(Service.Container.Filesystem.newBuilder()
+                .addBranch(Service.Container.Filesystem.ItemBranch.newBuilder().setName("bin").setFilesystem(bin))
+                .build().toByteString())
+            .setInit(Service.Container.Init.newBuilder().addEntryPath("bin").addEntryPath("service")))
+        .setApi(Service.Api.newBuilder().addSlot(Service.Api.Slot.newBuilder().setPort(8080)
+            .setTransport(Service.Api.Protocol.newBuilder().addTags("tcp"))))
+        .build();
+  }
+
+  @Test
+  void aServiceThatNeverOpensItsPortFailsWithItsOutputAndLeavesNoContainer() throws Exception {
+    Path file = work.resolve("never-ready.service");
+    Files.write(file, busyboxService("echo warming up forever; exec /bin/busybox sleep 600").toByteArray());
+    assertThatThrownBy(() -> client.start(ServiceSource.fromFile(file), StartOptions.defaults()))
+        .isInstanceOf(RequestRejectedException.class)
+        .hasMessageContaining("did not open port(s) [8080] within 3 s")
+        .hasMessageContaining("warming up forever")
+        .hasMessageContaining("container was removed");
+    assertThat(client.listInstances(false)).isEmpty();
+  }
+
+  @Test
+  void aServiceThatExitsBeforeOpeningItsPortFailsAtOnce() throws Exception {
+    Path file = work.resolve("exits.service");
+    Files.write(file, busyboxService("echo giving up; exit 3").toByteArray());
+    assertThatThrownBy(() -> client.start(ServiceSource.fromFile(file), StartOptions.defaults()))
+        .isInstanceOf(RequestRejectedException.class)
+        .hasMessageContaining("giving up");
+    assertThat(client.listInstances(false)).isEmpty();
   }
 
   @Test

@@ -130,7 +130,7 @@ public final class Node implements AutoCloseable {
           new Tokens(new SecureRandom()), clock,
           new InstanceManager.Settings(nodeId, network, port, config.advertisedHost(), config.defaultMemLimitBytes(),
               new Admission.Limits(config.maxChildDepth(), config.maxChildrenPerInstance(), config.maxTotalMemBytes()),
-              config.startTimeout()));
+              config.startTimeout(), config.readyTimeout()));
       InstanceManager.ReconcileReport rec = instances.reconcile();
       log.info("reconciled adopted={} containers_removed={} instances_ended={} descendants_stopped={}",
           rec.adopted(), rec.containersRemoved(), rec.instancesEnded(), rec.descendantsStopped());

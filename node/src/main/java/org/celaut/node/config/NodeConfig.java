@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param maxTotalMemBytes most memory all live instances together may hold
  * @param maxRecursionHops most nodes a delegation tree may still enter, counting this one, when a
  *     request's recursion guard says more or nothing
+ * @param readyTimeout how long a new instance may take to open its TCP slots before the start
+ *     fails and its container is removed
  */
 public record NodeConfig(
     Path dataDir,
@@ -43,7 +45,8 @@ public record NodeConfig(
     int maxChildDepth,
     int maxChildrenPerInstance,
     long maxTotalMemBytes,
-    int maxRecursionHops) {
+    int maxRecursionHops,
+    Duration readyTimeout) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of(".celaut", "node");
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -57,6 +60,7 @@ public record NodeConfig(
   public static final int DEFAULT_MAX_CHILD_DEPTH = 8;
   public static final int DEFAULT_MAX_CHILDREN_PER_INSTANCE = 16;
   public static final int DEFAULT_MAX_RECURSION_HOPS = 16;
+  public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
 
   public NodeConfig {
     if (port < 0 || port > 65535) {
@@ -75,6 +79,9 @@ public record NodeConfig(
     if (maxTotalMemBytes < defaultMemLimitBytes) {
       throw new IllegalArgumentException("the node's memory budget (" + maxTotalMemBytes
           + " bytes) is smaller than the default memory of one instance (" + defaultMemLimitBytes + " bytes)");
+    }
+    if (readyTimeout.isNegative() || readyTimeout.isZero()) {
+      throw new IllegalArgumentException("the ready timeout must be positive, got " + readyTimeout);
     }
     if (maxRecursionHops < 1) {
       throw new IllegalArgumentException("max recursion hops must be at least 1, got " + maxRecursionHops);
@@ -116,6 +123,7 @@ public record NodeConfig(
     b.maxChildrenPerInstance = maxChildrenPerInstance;
     b.maxTotalMemBytes = maxTotalMemBytes;
     b.maxRecursionHops = maxRecursionHops;
+    b.readyTimeout = readyTimeout;
     return b;
   }
 
@@ -169,6 +177,7 @@ public record NodeConfig(
     private int maxChildrenPerInstance = DEFAULT_MAX_CHILDREN_PER_INSTANCE;
     private long maxTotalMemBytes = physicalMemoryBytes();
     private int maxRecursionHops = DEFAULT_MAX_RECURSION_HOPS;
+    private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
 
     private Builder() {}
 
@@ -188,13 +197,14 @@ public record NodeConfig(
     public Builder maxChildrenPerInstance(int v) { maxChildrenPerInstance = v; return this; }
     public Builder maxTotalMemBytes(long v) { maxTotalMemBytes = v; return this; }
     public Builder maxRecursionHops(int v) { maxRecursionHops = v; return this; }
+    public Builder readyTimeout(Duration v) { readyTimeout = v; return this; }
 
     /** The configuration; throws {@link IllegalArgumentException} naming a bad value. */
     public NodeConfig build() {
       return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
           defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
           stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes,
-          maxRecursionHops);
+          maxRecursionHops, readyTimeout);
     }
   }
 }

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * docker-host}, {@code network-name}, {@code default-mem-limit-bytes}, {@code max-service-bytes},
  * {@code max-message-bytes}, {@code start-timeout-seconds}, {@code shutdown-grace-seconds}, {@code
  * stop-instances-on-shutdown}, {@code max-child-depth}, {@code max-children-per-instance}, {@code
- * max-total-mem-bytes}, {@code max-recursion-hops}. An unknown key in the file or the flags is an error (a typo must
+ * max-total-mem-bytes}, {@code max-recursion-hops}, {@code ready-timeout-seconds}. An unknown key in the file or the flags is an error (a typo must
  * not silently fall back to a default); unknown {@code CELAUT_} variables are ignored because the
  * CLI shares that prefix.
  */
@@ -47,7 +47,8 @@ public final class NodeConfigLoader {
           "max-child-depth",
           "max-children-per-instance",
           "max-total-mem-bytes",
-          "max-recursion-hops");
+          "max-recursion-hops",
+          "ready-timeout-seconds");
 
   private NodeConfigLoader() {}
 
@@ -109,7 +110,8 @@ public final class NodeConfigLoader {
         v.integer("max-child-depth", d.maxChildDepth(), 0, 1000),
         v.integer("max-children-per-instance", d.maxChildrenPerInstance(), 0, 100_000),
         v.bytes("max-total-mem-bytes", d.maxTotalMemBytes()),
-        v.integer("max-recursion-hops", d.maxRecursionHops(), 1, 1000));
+        v.integer("max-recursion-hops", d.maxRecursionHops(), 1, 1000),
+        Duration.ofSeconds(v.integer("ready-timeout-seconds", (int) d.readyTimeout().toSeconds(), 1, 3600)));
   }
 
   private static void layer(

@@ -61,6 +61,7 @@ public final class InstanceManager {
   private final Settings settings;
   /** Held while a start is admitted and recorded, a resource change applied, a tree marked stopping. */
   private final Object admissionLock = new Object();
+  private final ReadinessProbe probe;
   /** Instances whose tree is being stopped: they may start no more children. Guarded by admissionLock. */
   private final Set<String> stopping = new HashSet<>();
   /** Containers being started whose address is not recorded yet; {@link #callerOf} waits on it. */
@@ -77,10 +78,11 @@ public final class InstanceManager {
    * @param limits bounds on trees and on memory
    * @param attributionWait how long {@link #callerOf} waits for a container that is still
    *     starting to have its address recorded
+   * @param readyTimeout how long a new instance may take to open its TCP slots
    */
   public record Settings(
       String nodeId, NodeNetwork network, int gatewayPort, String advertisedHost, long defaultMemLimitBytes,
-      Admission.Limits limits, Duration attributionWait) {}
+      Admission.Limits limits, Duration attributionWait, Duration readyTimeout) {}
 
   /** Who asks for a start. */
   public sealed interface Origin {
@@ -118,6 +120,14 @@ public final class InstanceManager {
   public InstanceManager(
       ContainerRuntime runtime, ServiceRegistry registry, InstanceStore store, Tokens tokens,
       Clock clock, Settings settings) {
+    this(runtime, registry, store, tokens, clock, settings, ReadinessProbe.tcp());
+  }
+
+  /** As above, with the probe that tells when a new instance's TCP slots are open. */
+  public InstanceManager(
+      ContainerRuntime runtime, ServiceRegistry registry, InstanceStore store, Tokens tokens,
+      Clock clock, Settings settings, ReadinessProbe probe) {
+    this.probe = probe;
     this.runtime = runtime;
     this.registry = registry;
     this.store = store;
@@ -188,6 +198,7 @@ public final class InstanceManager {
         settings.advertisedHost(),
         labels);
     StartedContainer started;
+    Launched launched;
     starting.begin();
     try {
       try {
@@ -213,10 +224,69 @@ public final class InstanceManager {
       log.info("instance started instance={} service={} container={} parent={} depth={} ip={}", id,
           serviceIdHex, started.containerId(), admission.parentId().orElse("-"), admission.depth(),
           started.networkIp());
-      return new Launched(id, token, instance);
+      launched = new Launched(id, token, instance);
     } finally {
       starting.end();
     }
+    awaitReady(launched, started, plan.ports());
+    return launched;
+  }
+
+  /**
+   * Answers a start only once the instance can be used: every TCP slot accepts connections on
+   * the container's own address. A service that never opens its port (or exits first) fails the
+   * start with its last output, and its container is removed, so a caller never gets addresses
+   * that lead nowhere.
+   */
+  private void awaitReady(Launched launched, StartedContainer started, List<ContainerSpec.PortSpec> ports)
+      throws RuntimeFailure, StoreException {
+    String ip = started.networkIp();
+    java.util.Set<Integer> waiting = new java.util.TreeSet<>();
+    for (ContainerSpec.PortSpec p : ports) {
+      if (p.transport() == ContainerSpec.Transport.TCP) {
+        waiting.add(p.port());
+      }
+    }
+    if (waiting.isEmpty() || ip == null || ip.isEmpty()) {
+      return; // nothing we can probe: UDP only, or no address on the node network
+    }
+    long deadline = clock.millis() + settings.readyTimeout().toMillis();
+    String why = null;
+    for (int round = 0; ; round++) {
+      waiting.removeIf(port -> probe.accepts(ip, port, Duration.ofMillis(250)));
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (clock.millis() >= deadline) {
+        why = "did not open port(s) " + waiting + " within " + settings.readyTimeout().toSeconds()
+            + " s (ready-timeout-seconds)";
+        break;
+      }
+      if (round % 25 == 24) { // about twice a second: has it died meanwhile?
+        Optional<org.celaut.node.runtime.ContainerState> state = runtime.inspect(started.containerId());
+        if (state.isEmpty() || !state.get().running()) {
+          why = "exited (code " + state.map(org.celaut.node.runtime.ContainerState::exitCode).orElse(-1)
+              + ") before opening port(s) " + waiting;
+          break;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        why = "was interrupted while waiting for port(s) " + waiting;
+        break;
+      }
+    }
+    String output;
+    try {
+      output = runtime.logs(started.containerId(), 10).strip();
+    } catch (RuntimeFailure e) {
+      output = "(unavailable: " + e.getMessage() + ")";
+    }
+    stop(launched.token(), "it " + why);
+    throw new RuntimeFailure(RuntimeFailure.Kind.SERVICE_INVALID, "the service " + why
+        + "; its container was removed. Its last output: " + (output.isEmpty() ? "(none)" : output));
   }
 
   /** Decides the start and writes its STARTING row in one step, so limits hold under concurrency. */
