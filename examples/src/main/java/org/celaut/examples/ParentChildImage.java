@@ -21,8 +21,9 @@ import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
 
 /**
- * Builds the root filesystem of examples/parent-child and packs it. No registry and no base
- * image: everything comes from this machine.
+ * Builds the root filesystem of examples/parent-child and packs it, with its child service
+ * (examples/hello-http) embedded. No registry and no base image: everything comes from this
+ * machine.
  *
  * <pre>
  * /bin/busybox        Debian's static busybox: the shell of the entrypoint
@@ -32,14 +33,36 @@ import org.celaut.sdk.pack.ServicePacker;
  * /lib/x86_64-linux-gnu/libc.so.6, libz, libstdc++, …
  * /app/parent.jar     the parent (module examples/parent-child) and its runtime classpath, merged
  * /tmp                for the JVM
+ * and added by the packer (pack_config.json):
+ * /__services__/&lt;id&gt;   hello-http, the child; /__metadata__/&lt;id&gt; its Metadata
+ * /.dependencies      CHILD_SERVICE=&lt;id&gt;
  * </pre>
+ *
+ * <p><b>The child.</b> {@code .service/pack_config.json} declares {@code CHILD_SERVICE} as the
+ * project {@value #CHILD_PROJECT}, a path relative to the parent's project, so the packer packs
+ * hello-http too, embeds it at {@code /__services__/<id>} and writes {@code
+ * CHILD_SERVICE=<id>} to {@code /.dependencies}. hello-http is only packable once a busybox is in
+ * its rootfs, and the checkout is never modified, so the project is assembled elsewhere in the
+ * same layout as the checkout: {@code <projectOut>/} for the parent and, beside it at {@code
+ * <projectOut>/}{@value #CHILD_PROJECT}, a copy of hello-http with {@code /bin/busybox} added. The
+ * committed {@code pack_config.json} then holds for both (in the checkout, after {@code
+ * examples/hello-http/prepare.sh}).
  *
  * <p>Run from the repository root after {@code ./mvnw -o -q -pl examples -am test-compile}:
  * {@code java -cp <examples classpath> org.celaut.examples.ParentChildImage} writes {@code
- * examples/parent-child/rootfs/} (not committed) and {@code
- * examples/parent-child/.service/build/parent-child.service}, and prints the service id.
+ * examples/parent-child/target/project/} (the parent's project and hello-http's copy) and {@code
+ * examples/parent-child/.service/build/parent-child.service}, and prints the service ids.
  */
 public final class ParentChildImage {
+
+  /**
+   * Where the child's project is, relative to the parent's: the path {@code
+   * .service/pack_config.json} gives dependency {@code CHILD_SERVICE}.
+   */
+  public static final String CHILD_PROJECT = "../hello-http";
+
+  /** The name the child is declared under. */
+  public static final String CHILD_DEPENDENCY = "CHILD_SERVICE";
 
   /** The parent's main class. */
   public static final String MAIN_CLASS = "org.celaut.examples.parentchild.ParentService";
@@ -75,10 +98,13 @@ public final class ParentChildImage {
   /**
    * Builds the image of the parent.
    *
-   * @param moduleDir examples/parent-child: its {@code .service/service.json}, and {@code
-   *     target/classes} and {@code target/classpath.txt} from a build of the module
+   * @param moduleDir examples/parent-child: its {@code .service/} ({@code service.json}, {@code
+   *     pack_config.json}), and {@code target/classes} and {@code target/classpath.txt} from a
+   *     build of the module
    * @param projectOut where to assemble the project that gets packed ({@code .service/} and
-   *     {@code rootfs/}; its rootfs is replaced); may be {@code moduleDir} itself
+   *     {@code rootfs/}; its rootfs is replaced); not {@code moduleDir}: the child's copy is
+   *     written at {@code projectOut.resolve(}{@value #CHILD_PROJECT}{@code )} (replaced), which
+   *     must not be the child's project in the checkout
    * @param cacheDir where the linked Java runtime is kept between builds
    * @param serviceFile where the packed service is written (outside {@code projectOut/rootfs})
    */
@@ -91,10 +117,25 @@ public final class ParentChildImage {
       throw new IOException(moduleDir + " is not built (no target/classes or target/classpath.txt):"
           + " run ./mvnw -o -q -pl examples -am test-compile first");
     }
-    Path spec = projectOut.resolve(ServicePacker.SERVICE_JSON);
-    if (!Files.isSameFile(moduleDir, Files.createDirectories(projectOut))) {
-      Files.createDirectories(spec.getParent());
-      Files.copy(moduleDir.resolve(ServicePacker.SERVICE_JSON), spec, StandardCopyOption.REPLACE_EXISTING);
+    Path busybox = Path.of("/bin/busybox");
+    if (!Files.isExecutable(busybox)) {
+      throw new IOException("/bin/busybox is missing: run scripts/setup.sh (apt-get install busybox-static)");
+    }
+    Files.createDirectories(projectOut);
+    Path childSource = moduleDir.resolve(CHILD_PROJECT).normalize();
+    Path childCopy = projectOut.resolve(CHILD_PROJECT).normalize();
+    if (Files.isSameFile(moduleDir, projectOut)
+        || (Files.exists(childCopy) && Files.isSameFile(childSource, childCopy))) {
+      throw new IOException("assemble the parent elsewhere than " + moduleDir + ": its child's copy goes to "
+          + childCopy + ", which would modify the checkout's " + childSource);
+    }
+    prepareChild(childSource, childCopy, busybox);
+
+    Path meta = projectOut.resolve(".service");
+    MinimalJavaRuntime.deleteTree(meta);
+    Files.createDirectories(meta);
+    for (String f : List.of("service.json", "pack_config.json")) {
+      Files.copy(moduleDir.resolve(".service").resolve(f), meta.resolve(f));
     }
     Path rootfs = projectOut.resolve("rootfs");
     MinimalJavaRuntime.deleteTree(rootfs);
@@ -121,10 +162,6 @@ public final class ParentChildImage {
       libDirs.add(lib.getParent().toString());
     }
 
-    Path busybox = Path.of("/bin/busybox");
-    if (!Files.isExecutable(busybox)) {
-      throw new IOException("/bin/busybox is missing: run scripts/setup.sh (apt-get install busybox-static)");
-    }
     Files.createDirectories(rootfs.resolve("bin"));
     Files.copy(busybox, rootfs.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
     Path entry = rootfs.resolve("bin/service");
@@ -134,8 +171,33 @@ public final class ParentChildImage {
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
 
     PackResult packed = new ServicePacker().pack(projectOut, serviceFile);
+    if (!packed.dependencies().containsKey(CHILD_DEPENDENCY)) {
+      throw new IOException(moduleDir.resolve(".service/pack_config.json") + " does not declare "
+          + CHILD_DEPENDENCY + " (packed dependencies: " + packed.dependencies() + ")");
+    }
     return new Image(packed, rootfs, Files.size(jar), sizeOf(javaDir), libBytes, Duration.ofNanos(System.nanoTime() - t0));
   }
+
+  /**
+   * Copies the child's project (but not its {@code .service/build/}) to {@code to}, replacing
+   * what was there, and adds the busybox its rootfs needs, as {@code examples/hello-http/prepare.sh}
+   * does in the checkout.
+   */
+  static void prepareChild(Path from, Path to, Path busybox) throws IOException {
+    if (!Files.isRegularFile(from.resolve(ServicePacker.SERVICE_JSON))) {
+      throw new IOException(from + " is not the child's project (no " + ServicePacker.SERVICE_JSON + ")");
+    }
+    MinimalJavaRuntime.deleteTree(to);
+    copyTree(from, to, SKIP_BUILD_OUTPUTS);
+    Path bin = Files.createDirectories(to.resolve("rootfs/bin"));
+    Files.copy(busybox, bin.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(bin.resolve("busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** Skips {@code .service/build} (packed outputs) when copying a project. */
+  private static final java.util.function.Predicate<Path> SKIP_BUILD_OUTPUTS = dir ->
+      dir.getFileName() != null && dir.getFileName().toString().equals("build") && dir.getParent() != null
+          && dir.getParent().getFileName() != null && dir.getParent().getFileName().toString().equals(".service");
 
   /** The entrypoint script: the protocol passes no arguments, so they live here. */
   static String entrypoint(Set<String> libDirs) {
@@ -148,9 +210,16 @@ public final class ParentChildImage {
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
+    copyTree(from, to, dir -> false);
+  }
+
+  private static void copyTree(Path from, Path to, java.util.function.Predicate<Path> skipDir) throws IOException {
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        if (skipDir.test(from.relativize(dir))) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
         Files.createDirectories(to.resolve(from.relativize(dir).toString()));
         return FileVisitResult.CONTINUE;
       }
@@ -179,18 +248,20 @@ public final class ParentChildImage {
   }
 
   /**
-   * Builds {@code examples/parent-child/rootfs/} and packs it to {@code
+   * Assembles the project in {@code examples/parent-child/target/project/parent-child/} (hello-http's
+   * copy beside it) and packs it to {@code
    * examples/parent-child/.service/build/parent-child.service}. Argument: the repository root
    * (default: the current directory).
    */
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     Path module = repo.resolve("examples/parent-child");
-    Image image = build(module, module, module.resolve("target/image-cache"),
+    Image image = build(module, module.resolve("target/project/parent-child"), module.resolve("target/image-cache"),
         module.resolve(ServicePacker.BUILD_DIR).resolve("parent-child" + ServicePacker.OUTPUT_SUFFIX));
-    System.out.printf("parent-child %s%n  service file %s (%.1f MiB)%n  jar %.1f MiB, java runtime %.1f MiB,"
+    System.out.printf("parent-child %s (embeds %s %s)%n  service file %s (%.1f MiB)%n  jar %.1f MiB, java runtime %.1f MiB,"
             + " libraries %.1f MiB; built in %.1f s%n",
-        image.packed().serviceIdHex(), image.packed().output(), image.packed().sizeBytes() / 1048576.0,
+        image.packed().serviceIdHex(), CHILD_DEPENDENCY, image.packed().dependencies().get(CHILD_DEPENDENCY),
+        image.packed().output(), image.packed().sizeBytes() / 1048576.0,
         image.jarBytes() / 1048576.0, image.runtimeBytes() / 1048576.0, image.librariesBytes() / 1048576.0,
         image.took().toMillis() / 1000.0);
   }

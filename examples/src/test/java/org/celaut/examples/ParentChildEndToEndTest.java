@@ -23,6 +23,7 @@ import org.celaut.node.runtime.OwnedContainer;
 import org.celaut.node.runtime.docker.DockerRuntime;
 import org.celaut.node.runtime.docker.DockerRuntimeConfig;
 import org.celaut.proto.admin.InstanceInfo;
+import org.celaut.proto.admin.ServiceInfo;
 import org.celaut.sdk.client.NodeClient;
 import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
@@ -34,8 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service that uses another service, end to end on real Docker: the parent (Java, the service
- * SDK, a jlinked JVM in a registry-free image) is started by a client; on {@code GET /combined}
- * it starts the child (hello-http) through the node it runs on, asks the child over the node
+ * SDK, a jlinked JVM in a registry-free image) declares its child (hello-http) in {@code
+ * pack_config.json}, so the child is packed with it, embedded at {@code /__services__/<id>} and
+ * named in {@code /.dependencies}. Only the parent is started, without {@code CHILD_SERVICE}, on a
+ * node that has never seen the child; on {@code GET /combined} the parent starts the child
+ * through the node it runs on (uploading the embedded file), asks the child over the node
  * network, stops it and answers {@code parent+<greeting>}. That proves client → node → parent →
  * node → child → parent → client. Then a child left running by {@code GET /spawn} must go when
  * the parent is stopped.
@@ -46,7 +50,7 @@ class ParentChildEndToEndTest {
 
   /** Built once per run (the jlinked runtime is cached in examples/parent-child/target/). */
   private static ParentChildImage.Image parent;
-  private static PackResult child;
+  private static String childId;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -58,7 +62,10 @@ class ParentChildEndToEndTest {
     System.out.printf("parent-child image: %.1f MiB service (jar %.1f, java %.1f, libraries %.1f MiB), built in %d ms%n",
         parent.packed().sizeBytes() / 1048576.0, parent.jarBytes() / 1048576.0,
         parent.runtimeBytes() / 1048576.0, parent.librariesBytes() / 1048576.0, parent.took().toMillis());
-    child = TestNode.packHelloHttp(work);
+    childId = parent.packed().dependencies().get(ParentChildImage.CHILD_DEPENDENCY);
+    // The embedded child is hello-http as it packs on its own.
+    PackResult alone = TestNode.packHelloHttp(Files.createDirectories(work.resolve("alone")));
+    assertThat(childId).isEqualTo(alone.serviceIdHex());
   }
 
   private HttpResponse<String> get(InetSocketAddress a, String path, Duration timeout) throws Exception {
@@ -87,16 +94,15 @@ class ParentChildEndToEndTest {
 
   @Test
   void theParentUsesItsChildThroughItsNodeAndTheChildGoesWithTheParent() throws Exception {
-    String childId = child.serviceIdHex();
     String parentId = parent.packed().serviceIdHex();
     try (Node node = TestNode.start(work.resolve("node"));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         DockerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
-      // The node must hold the child for the parent to start it by id: start and stop it once.
-      client.stop(client.start(ServiceSource.fromFile(child.output()), StartOptions.defaults()).token());
+      assertThat(client.listServices()).as("the node has never seen the child").extracting(ServiceInfo::getId)
+          .doesNotContain(childId);
 
+      // No CHILD_SERVICE: the parent finds its child in /.dependencies.
       ServiceHandle p = client.start(ServiceSource.fromFile(parent.packed().output()), StartOptions.builder()
-          .env("CHILD_SERVICE", childId)
           .env("CHILD_GREETING", "hi from the child")
           .build());
       assertThat(p.serviceIdHex()).isEqualTo(parentId);
@@ -114,6 +120,8 @@ class ParentChildEndToEndTest {
       assertThat(combined.statusCode()).as("GET /combined: %s\nparent output:\n%s", combined.body(),
           docker.logs(parentContainer, 50)).isEqualTo(200);
       assertThat(combined.body()).isEqualTo("parent+hi from the child\n");
+      assertThat(client.listServices()).as("the parent uploaded the child it ships in /__services__")
+          .extracting(ServiceInfo::getId).contains(childId);
       assertThat(containersOf(docker, node.nodeId(), childId)).as("the parent stopped the child it used").isEmpty();
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
           assertThat(docker.logs(parentContainer, 20)).as("the parent reached the child on the node network")

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.celaut.proto.celaut.BytesKeyValue;
 import org.celaut.proto.celaut.ConfigurationFile;
@@ -25,6 +26,7 @@ import org.celaut.proto.celaut.ModifyServiceSystemResourcesInput;
 import org.celaut.proto.celaut.ModifyServiceSystemResourcesOutput;
 import org.celaut.proto.celaut.Service;
 import org.celaut.proto.celaut.Sysresources;
+import org.celaut.protocol.Hashes;
 import org.celaut.sdk.client.CelautException;
 import org.celaut.sdk.client.NodeClient;
 import org.celaut.sdk.client.NodeUnavailableException;
@@ -49,8 +51,8 @@ import org.celaut.sdk.internal.Calls;
  *
  * <pre>{@code
  * try (ServiceContext ctx = ServiceContext.fromConfigFile()) {
- *   String childId = ctx.environment("CHILD_SERVICE").orElseThrow();
- *   ServiceHandle child = ctx.startChild(childId, StartOptions.builder().env("GREETING", "hi").build());
+ *   // CHILD_SERVICE: declared in pack_config.json (dependencies, dependencies_env: true)
+ *   ServiceHandle child = ctx.startDependency("CHILD_SERVICE", StartOptions.builder().env("GREETING", "hi").build());
  *   InetSocketAddress at = child.siblingAddress(8080);   // the child's address on the node network
  *   ...
  *   ctx.stopChild(child.token());
@@ -61,6 +63,13 @@ import org.celaut.sdk.internal.Calls;
  * on its network, and attributes a child to the instance that started it. A child started by
  * id whose body the node lacks is uploaded from {@code /__services__/<id hex>} when the service
  * ships it there (the packer embeds dependencies in that folder).
+ *
+ * <p><b>Dependencies.</b> A service declares the services it uses in its {@code
+ * pack_config.json} ({@code "dependencies": {"NAME": "../child-project"}}); the packer embeds each
+ * one under {@code /__services__/<id hex>} and, with {@code "dependencies_env": true}, lists {@code
+ * NAME=<id hex>} in {@code /.dependencies}. {@link #dependency(String)} finds the id by name
+ * (a variable of the same name set at start overrides it), and {@link #startDependency} starts
+ * it, uploading the embedded file if the node has never seen the service.
  *
  * <p>Every blocking call has a {@link CompletableFuture} twin running on the context's executor.
  * Thread-safe; one per process is enough. {@link #close()} closes the connection to the node.
@@ -76,6 +85,12 @@ public final class ServiceContext implements AutoCloseable {
   /** Where a service ships the services it depends on, each file named by its id in hex. */
   public static final Path DEFAULT_SERVICES_DIR = Path.of("/__services__");
 
+  /**
+   * Where the packer lists a service's declared dependencies ({@code dependencies_env}): one
+   * {@code NAME=<id hex>} line each.
+   */
+  public static final Path DEFAULT_DEPENDENCIES_FILE = Path.of("/.dependencies");
+
   /** Deadline of a resources change. */
   public static final Duration MODIFY_RESOURCES_TIMEOUT = Duration.ofSeconds(30);
 
@@ -84,12 +99,14 @@ public final class ServiceContext implements AutoCloseable {
   private final String gatewayAddress;
   private final Map<String, String> environment;
   private final Path servicesDir;
+  private final Path dependenciesFile;
+  private final UnaryOperator<String> getenv;
   private final NodeClient node;
   private final Executor executor;
   private final Map<String, ServiceSource> embedded = new ConcurrentHashMap<>();
 
   private ServiceContext(Path configFile, ConfigurationFile configuration, String gatewayAddress,
-      Path servicesDir, NodeClient node) {
+      Path servicesDir, Path dependenciesFile, UnaryOperator<String> getenv, NodeClient node) {
     this.configFile = configFile;
     this.configuration = configuration;
     this.gatewayAddress = gatewayAddress;
@@ -99,6 +116,8 @@ public final class ServiceContext implements AutoCloseable {
     }
     this.environment = Map.copyOf(env);
     this.servicesDir = servicesDir;
+    this.dependenciesFile = dependenciesFile;
+    this.getenv = getenv;
     this.node = node;
     this.executor = node.executor();
   }
@@ -178,6 +197,95 @@ public final class ServiceContext implements AutoCloseable {
   public Optional<Path> embeddedService(String serviceIdHex) {
     Path p = servicesDir.resolve(serviceIdHex.toLowerCase(Locale.ROOT));
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Where {@link #dependency(String)} reads the declared dependencies. */
+  public Path dependenciesFile() {
+    return dependenciesFile;
+  }
+
+  /**
+   * The service id (64 lowercase hex characters) of the dependency {@code name}, looked up in
+   * this order, the first non-blank value winning:
+   *
+   * <ol>
+   *   <li>the variable {@code name} of the start's {@code Configuration} ({@link
+   *       #environment(String)}), then the process environment variable {@code name}: whoever
+   *       starts the service can point a dependency elsewhere;
+   *   <li>the {@code name=} line of {@link #dependenciesFile()} ({@code /.dependencies}, written by
+   *       the packer for a {@code pack_config.json} with {@code dependencies} and {@code
+   *       "dependencies_env": true}).
+   * </ol>
+   *
+   * <p>The file is read on each call; a missing file declares nothing.
+   *
+   * @return the id, or empty when {@code name} is declared nowhere
+   * @throws IllegalArgumentException {@code name} is empty or holds {@code '='} or a line break
+   * @throws IllegalStateException the value found is not a 64-hex service id (the message names
+   *     where it was found), or the file exists but cannot be read
+   */
+  public Optional<String> dependency(String name) {
+    if (name == null || name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\n') >= 0
+        || name.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("a dependency name must be non-empty, without '=' or line breaks, got '"
+          + name + "'");
+    }
+    Optional<String> started = environment(name).filter(v -> !v.isBlank());
+    if (started.isPresent()) {
+      return Optional.of(serviceId(name, started.get(), "the start variable " + name));
+    }
+    String env = getenv.apply(name);
+    if (env != null && !env.isBlank()) {
+      return Optional.of(serviceId(name, env, "the environment variable " + name));
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(dependenciesFile, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new IllegalStateException("dependency " + name + ": cannot read " + dependenciesFile + ": " + e, e);
+    }
+    String prefix = name + "=";
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.startsWith(prefix)) {
+        return Optional.of(serviceId(name, line.substring(prefix.length()),
+            dependenciesFile + " line " + (i + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String serviceId(String name, String value, String where) {
+    String v = value.strip();
+    if (!Hashes.isSha3Hex(v)) {
+      throw new IllegalStateException("dependency " + name + ": " + where + " is not a service id (64 hex"
+          + " characters): '" + value + "'");
+    }
+    return v.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Starts the dependency {@code name}: {@link #startChild(String, StartOptions)} of {@link
+   * #dependency(String) its id}, so its embedded file is uploaded if the node lacks the service.
+   *
+   * @throws IllegalStateException {@code name} is declared nowhere (the message says where it was
+   *     looked for), or its value is not a service id
+   * @throws NotFoundException the node lacks the service and it is not shipped here
+   * @throws CelautException another failure of {@link #startChild(String, StartOptions)}
+   */
+  public ServiceHandle startDependency(String name, StartOptions options) throws CelautException {
+    String id = dependency(name).orElseThrow(() -> new IllegalStateException("dependency " + name
+        + " is not declared: no variable " + name + " at start or in the environment, and no " + name
+        + "= line in " + dependenciesFile + " (declare it in pack_config.json: \"dependencies\": {\""
+        + name + "\": ...}, \"dependencies_env\": true)"));
+    return startChild(id, options);
+  }
+
+  /** {@link #startDependency} on the context's executor. */
+  public CompletableFuture<ServiceHandle> startDependencyAsync(String name, StartOptions options) {
+    return Async.run(executor, () -> startDependency(name, options));
   }
 
   /**
@@ -310,12 +418,13 @@ public final class ServiceContext implements AutoCloseable {
 
   /**
    * Builder of a {@link ServiceContext}. Every setting has a default: the config file {@code
-   * $CELAUT_CONFIG} or {@code /__config__}, the services folder {@code /__services__}, and an
-   * executor the context owns.
+   * $CELAUT_CONFIG} or {@code /__config__}, the services folder {@code /__services__}, the
+   * dependencies file {@code /.dependencies}, and an executor the context owns.
    */
   public static final class Builder {
     private Path configFile;
     private Path servicesDir = DEFAULT_SERVICES_DIR;
+    private Path dependenciesFile = DEFAULT_DEPENDENCIES_FILE;
     private Executor executor;
 
     Builder() {}
@@ -329,6 +438,12 @@ public final class ServiceContext implements AutoCloseable {
     /** Looks for embedded services here instead of {@code /__services__}. */
     public Builder servicesDir(Path dir) {
       this.servicesDir = dir;
+      return this;
+    }
+
+    /** Reads declared dependencies from this file instead of {@code /.dependencies}. */
+    public Builder dependenciesFile(Path file) {
+      this.dependenciesFile = file;
       return this;
     }
 
@@ -348,7 +463,7 @@ public final class ServiceContext implements AutoCloseable {
     }
 
     /** {@link #build()} with the environment given (tests cannot set the process's own). */
-    ServiceContext build(java.util.function.UnaryOperator<String> getenv) throws ConfigFileException {
+    ServiceContext build(UnaryOperator<String> getenv) throws ConfigFileException {
       Path file = configFile;
       if (file == null) {
         String env = getenv.apply(CONFIG_ENV);
@@ -381,7 +496,7 @@ public final class ServiceContext implements AutoCloseable {
         throw new ConfigFileException(file, "the gateway address " + gateway + " is not usable: "
             + e.getMessage(), e);
       }
-      return new ServiceContext(file, cfg, gateway, servicesDir, client);
+      return new ServiceContext(file, cfg, gateway, servicesDir, dependenciesFile, getenv, client);
     }
   }
 }

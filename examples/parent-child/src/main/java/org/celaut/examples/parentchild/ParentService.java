@@ -25,12 +25,18 @@ import org.celaut.sdk.service.ServiceContext;
  *
  * <ul>
  *   <li>{@code GET /} answers {@code parent ready} (a readiness probe that starts nothing);
- *   <li>{@code GET /combined} starts the child service named by {@code CHILD_SERVICE} through the
- *       node, asks the child's {@code /cgi-bin/greet} on the child's address on the node network,
- *       stops the child and answers {@code parent+<the child's answer>};
+ *   <li>{@code GET /combined} starts the child service, the dependency {@code CHILD_SERVICE},
+ *       through the node, asks the child's {@code /cgi-bin/greet} on the child's address on the
+ *       node network, stops the child and answers {@code parent+<the child's answer>};
  *   <li>{@code GET /spawn} starts a child and leaves it running: the node stops it when this
  *       instance stops.
  * </ul>
+ *
+ * <p>The child is declared in {@code .service/pack_config.json} ({@code "dependencies":
+ * {"CHILD_SERVICE": "../hello-http"}, "dependencies_env": true}): the packer embeds hello-http at
+ * {@code /__services__/<id>} and writes {@code CHILD_SERVICE=<id>} to {@code /.dependencies}, so
+ * {@link ServiceContext#startDependency} finds the id there and uploads the embedded service if the
+ * node has never seen it. A {@code CHILD_SERVICE} variable set at start overrides the declared id.
  *
  * <p>The child gets {@code GREETING} = this instance's {@code CHILD_GREETING} (if set), so what
  * the caller of the parent configured reaches the child through two starts.
@@ -41,14 +47,14 @@ public final class ParentService {
   static final int CHILD_PORT = 8080;
   static final String CHILD_PATH = "/cgi-bin/greet";
   static final Duration CHILD_READY_TIMEOUT = Duration.ofSeconds(30);
+  /** The name the child is declared under in pack_config.json. */
+  static final String CHILD = "CHILD_SERVICE";
 
   private final ServiceContext ctx;
-  private final Optional<String> childId;
   private final Optional<String> childGreeting;
 
   ParentService(ServiceContext ctx) {
     this.ctx = ctx;
-    this.childId = variable(ctx, "CHILD_SERVICE");
     this.childGreeting = variable(ctx, "CHILD_GREETING");
   }
 
@@ -60,8 +66,13 @@ public final class ParentService {
     server.createContext("/", ex -> parent.handle(ex));
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
-    log("event=ready port=" + PORT + " node=" + ctx.gatewayAddress()
-        + " child=" + parent.childId.orElse("(CHILD_SERVICE not set)"));
+    String child;
+    try {
+      child = ctx.dependency(CHILD).orElse("(not declared)");
+    } catch (IllegalStateException e) {
+      child = "(" + e.getMessage() + ")";
+    }
+    log("event=ready port=" + PORT + " node=" + ctx.gatewayAddress() + " child=" + child);
   }
 
   private static Optional<String> variable(ServiceContext ctx, String name) {
@@ -88,13 +99,12 @@ public final class ParentService {
   }
 
   private void combined(HttpExchange ex) throws IOException {
-    if (childId.isEmpty()) {
-      reply(ex, 500, "CHILD_SERVICE is not set: start the parent with CHILD_SERVICE=<child service id>\n");
-      return;
-    }
     ServiceHandle child;
     try {
-      child = ctx.startChild(childId.get(), childOptions());
+      child = ctx.startDependency(CHILD, childOptions());
+    } catch (IllegalStateException e) {
+      reply(ex, 500, e.getMessage() + "\n");
+      return;
     } catch (CelautException | IllegalArgumentException e) {
       reply(ex, 502, "could not start the child: " + e.getMessage() + "\n");
       return;
@@ -123,15 +133,13 @@ public final class ParentService {
   }
 
   private void spawn(HttpExchange ex) throws IOException {
-    if (childId.isEmpty()) {
-      reply(ex, 500, "CHILD_SERVICE is not set\n");
-      return;
-    }
     try {
-      ServiceHandle child = ctx.startChild(childId.get(), childOptions());
+      ServiceHandle child = ctx.startDependency(CHILD, childOptions());
       InetSocketAddress at = child.siblingAddress(CHILD_PORT);
       log("event=spawned child_address=" + at.getHostString() + ":" + at.getPort());
       reply(ex, 200, "spawned a child at " + at.getHostString() + ":" + at.getPort() + "; it runs until this instance stops\n");
+    } catch (IllegalStateException e) {
+      reply(ex, 500, e.getMessage() + "\n");
     } catch (CelautException | IllegalArgumentException e) {
       reply(ex, 502, "could not start the child: " + e.getMessage() + "\n");
     }
