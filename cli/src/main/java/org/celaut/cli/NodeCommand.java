@@ -65,9 +65,14 @@ final class NodeCommand implements Runnable {
         description = "Stop every instance when the node stops (default: false: they keep running and are adopted at the next start).")
     String stopOnShutdown;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Any other setting, by its config-file key (repeatable), e.g. --set max-child-depth=4.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Override
     public void run() {
-      Map<String, String> flags = new LinkedHashMap<>();
+      // Named flags win over --set for the same key: they are the more specific spelling.
+      Map<String, String> flags = new LinkedHashMap<>(settings);
       put(flags, "data-dir", dataDir);
       put(flags, "port", port == null ? null : port.toString());
       put(flags, "bind-host", bindHost);

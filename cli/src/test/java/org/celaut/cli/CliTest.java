@@ -94,6 +94,20 @@ class CliTest {
   }
 
   @Test
+  void nodeRunRefusesAnUnknownSettingNamingIt() {
+    Result r = celaut("node", "run", "--data-dir", work.resolve("n").toString(), "--set", "max-chlid-depth=3");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("[max-chlid-depth]").contains("flags");
+  }
+
+  @Test
+  void nodeRunRefusesABadSettingValue() {
+    Result r = celaut("node", "run", "--data-dir", work.resolve("n").toString(), "--set", "ready-timeout-seconds=0");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("ready-timeout-seconds = '0'");
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     assertThat(celaut("start").code()).isEqualTo(2);
     assertThat(celaut("frobnicate").code()).isEqualTo(2);

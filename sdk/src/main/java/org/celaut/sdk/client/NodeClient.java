@@ -155,11 +155,7 @@ public final class NodeClient implements AutoCloseable {
       source.tag().ifPresent(hashtag::addTag);
       call.send(5, org.celaut.proto.celaut.Metadata.newBuilder().setHashtag(hashtag).build());
       if (source.file().isPresent()) {
-        long until = System.nanoTime() + HAVE_IT_WAIT.toNanos();
-        while (!call.signalled() && System.nanoTime() < until) {
-          Thread.sleep(2);
-        }
-        if (!call.signalled()) {
+        if (!call.awaitSignal(HAVE_IT_WAIT)) {
           try {
             upload(call, source);
           } catch (IOException e) {

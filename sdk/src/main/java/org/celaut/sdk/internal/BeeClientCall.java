@@ -39,6 +39,8 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   private final Object readyLock = new Object();
   private volatile ClientCallStreamObserver<Buffer> requests;
   private volatile boolean signalled;
+  /** Opens on the node's first signal, or when the call ends: whichever comes first. */
+  private final java.util.concurrent.CountDownLatch signalOrEnd = new java.util.concurrent.CountDownLatch(1);
   private final java.util.Set<String> skips = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private volatile StatusRuntimeException failure; // the node's error, once it ended the call with one
@@ -77,6 +79,15 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
 
   /** True once the node sent {@code signal}: it needs no more input. */
   public boolean signalled() {
+    return signalled;
+  }
+
+  /**
+   * Waits at most {@code timeout} for the node's signal; returns early, false, if the call ends
+   * first. True once the node signalled.
+   */
+  public boolean awaitSignal(Duration timeout) throws InterruptedException {
+    signalOrEnd.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     return signalled;
   }
 
@@ -190,6 +201,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
         for (BeeEvent e : decoder.accept(frame)) {
           if (e instanceof BeeEvent.Signal) {
             signalled = true;
+            signalOrEnd.countDown();
           } else if (e instanceof BeeEvent.SkipRequested skip) {
             skips.add(skip.blockIdHex());
           } else {
@@ -234,6 +246,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   }
 
   private void wake() {
+    signalOrEnd.countDown();
     synchronized (readyLock) {
       readyLock.notifyAll();
     }
