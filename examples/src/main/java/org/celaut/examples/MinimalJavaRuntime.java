@@ -1,5 +1,7 @@
 package org.celaut.examples;
 
+import org.celaut.protocol.FileTrees;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +87,7 @@ public final class MinimalJavaRuntime {
       rc = jlink.run(pw, pw, args.toArray(String[]::new));
     }
     if (rc != 0) {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
       throw new IOException("jlink " + String.join(" ", args) + " failed (" + rc + "): " + out
           + (Files.isDirectory(jmods) ? "" : "; " + jmods + " is missing (Debian: openjdk-17-jdk-headless)"));
     }
@@ -93,7 +95,7 @@ public final class MinimalJavaRuntime {
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException
         | java.nio.file.DirectoryNotEmptyException e) {
-      deleteTree(tmp); // another build linked the same runtime meanwhile
+      FileTrees.delete(tmp); // another build linked the same runtime meanwhile
     }
     return dir;
   }
@@ -168,16 +170,5 @@ public final class MinimalJavaRuntime {
       throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + text.strip());
     }
     return text;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -132,13 +132,13 @@ public final class ParentChildImage {
     prepareChild(childSource, childCopy, busybox);
 
     Path meta = projectOut.resolve(".service");
-    MinimalJavaRuntime.deleteTree(meta);
+    org.celaut.protocol.FileTrees.delete(meta);
     Files.createDirectories(meta);
     for (String f : List.of("service.json", "pack_config.json")) {
       Files.copy(moduleDir.resolve(".service").resolve(f), meta.resolve(f));
     }
     Path rootfs = projectOut.resolve("rootfs");
-    MinimalJavaRuntime.deleteTree(rootfs);
+    org.celaut.protocol.FileTrees.delete(rootfs);
     Files.createDirectories(rootfs);
 
     List<Path> classpath = new ArrayList<>();
@@ -187,7 +187,7 @@ public final class ParentChildImage {
     if (!Files.isRegularFile(from.resolve(ServicePacker.SERVICE_JSON))) {
       throw new IOException(from + " is not the child's project (no " + ServicePacker.SERVICE_JSON + ")");
     }
-    MinimalJavaRuntime.deleteTree(to);
+    org.celaut.protocol.FileTrees.delete(to);
     copyTree(from, to, SKIP_BUILD_OUTPUTS);
     Path bin = Files.createDirectories(to.resolve("rootfs/bin"));
     Files.copy(busybox, bin.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);

@@ -1,10 +1,8 @@
 package org.celaut.node;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,6 +41,7 @@ import org.celaut.proto.celaut.ArchitectureResources;
 import org.celaut.proto.celaut.Peer;
 import org.celaut.proto.celaut.Service;
 import org.celaut.proto.celaut.Sysresources;
+import org.celaut.protocol.FileTrees;
 import org.celaut.protocol.bee.DecoderLimits;
 import org.celaut.protocol.blocks.FileBlockStore;
 import org.slf4j.Logger;
@@ -114,7 +112,7 @@ public final class Node implements AutoCloseable {
       String nodeId = new NodeMeta(db).getOrCreate("node_id", () -> new Tokens(new SecureRandom()).newInstanceId());
 
       Path spool = dataDir.resolve("spool");
-      deleteTree(spool);
+      FileTrees.delete(spool);
       Files.createDirectories(spool);
       FileBlockStore blocks = new FileBlockStore(dataDir.resolve("blocks"));
       ServiceRegistry registry = new ServiceRegistry(dataDir.resolve("services"), blocks);
@@ -260,8 +258,7 @@ public final class Node implements AutoCloseable {
   }
 
   private static Peer self(NodeConfig config, int port, Clock clock) {
-    long memBytes = Math.min(config.maxTotalMemBytes(),
-        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
+    long memBytes = Math.min(config.maxTotalMemBytes(), NodeConfig.physicalMemoryBytes());
     long cores = Runtime.getRuntime().availableProcessors();
     return Peer.newBuilder()
         .addUri(Peer.Uri.newBuilder()
@@ -300,17 +297,6 @@ public final class Node implements AutoCloseable {
         opened.get(i).close();
       } catch (Exception ignored) {
         // Startup already failed; report that, not this.
-      }
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
       }
     }
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.celaut.proto.celaut.Metadata;
 import org.celaut.proto.celaut.Service;
+import org.celaut.protocol.FileTrees;
 import org.celaut.protocol.Hashes;
 import org.celaut.protocol.bee.SpooledMessage;
 import org.celaut.protocol.blocks.BlockStore;
@@ -96,14 +97,14 @@ public final class ServiceRegistry {
         Files.move(tmp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
         // Another call stored the same service meanwhile: same bytes, keep theirs.
-        deleteTree(tmp);
+        FileTrees.deleteQuietly(tmp);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("registry " + root + " must be on one filesystem", e);
       }
       return get(id).orElseThrow();
     } catch (IOException | InvalidServiceException | RuntimeException e) {
       received.delete();
-      deleteTree(tmp);
+      FileTrees.deleteQuietly(tmp);
       throw e;
     }
   }
@@ -143,7 +144,7 @@ public final class ServiceRegistry {
     // Rename first so a concurrent reader never sees half a service.
     Path doomed = root.resolve(TMP_PREFIX + "rm-" + HexFormat.of().formatHex(randomBytes()));
     Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(doomed);
+    FileTrees.deleteQuietly(doomed);
     return true;
   }
 
@@ -156,25 +157,8 @@ public final class ServiceRegistry {
   private void removeLeftovers() throws IOException {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, TMP_PREFIX + "*")) {
       for (Path p : ds) {
-        deleteTree(p);
+        FileTrees.deleteQuietly(p);
       }
-    }
-  }
-
-  static void deleteTree(Path p) {
-    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> {
-        try {
-          Files.deleteIfExists(q);
-        } catch (IOException ignored) {
-          // Best effort; a leftover temp dir is removed at the next start.
-        }
-      });
-    } catch (IOException ignored) {
-      // Same.
     }
   }
 }

@@ -251,7 +251,7 @@ final class SpoolWriter {
     }
     closeSegment();
     if (expandedSize == 0) {
-      SpooledMessage.deleteTree(directory);
+      org.celaut.protocol.FileTrees.deleteQuietly(directory);
       return null;
     }
     try {
@@ -277,7 +277,7 @@ final class SpoolWriter {
       }
       segmentOut = null;
     }
-    SpooledMessage.deleteTree(directory);
+    org.celaut.protocol.FileTrees.deleteQuietly(directory);
   }
 
   private void grow(long n) throws FramingException {

@@ -1,11 +1,12 @@
 package org.celaut.protocol.bee;
 
+import org.celaut.protocol.FileTrees;
+
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -264,7 +264,7 @@ public final class SpooledMessage {
 
   /** Deletes the directory and everything in it. Best effort: cleanup must never mask a failure. */
   public void delete() {
-    deleteTree(directory);
+    FileTrees.deleteQuietly(directory);
   }
 
   @Override
@@ -312,25 +312,6 @@ public final class SpooledMessage {
     // The layout appears last and atomically, so a directory with a layout file is complete.
     Files.move(temp, directory.resolve(LAYOUT_FILE), StandardCopyOption.ATOMIC_MOVE);
     return m;
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      // Best effort by contract: the caller is usually already reporting another failure.
-    }
   }
 
   /** One piece of the expanded message. */

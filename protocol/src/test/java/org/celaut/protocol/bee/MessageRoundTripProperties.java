@@ -49,7 +49,7 @@ class MessageRoundTripProperties {
 
   @AfterTry
   void deleteTemp() {
-    SpooledMessage.deleteTree(tmp);
+    org.celaut.protocol.FileTrees.deleteQuietly(tmp);
   }
 
   @Provide

@@ -38,7 +38,7 @@ class SpooledBlocksProperties {
 
   @AfterTry
   void deleteTemp() {
-    SpooledMessage.deleteTree(tmp);
+    org.celaut.protocol.FileTrees.deleteQuietly(tmp);
   }
 
   /** A message body (fields) or raw bytes. */
