@@ -1,7 +1,14 @@
 package org.celaut.sdk.pack;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -31,6 +38,35 @@ final class JsonField {
   /** The document root of {@code file} (the name used in messages). */
   static JsonField root(String file, JsonNode node) {
     return new JsonField(file, "", node);
+  }
+
+  // Duplicate keys would make "which value counts" depend on the parser: refuse them, and
+  // anything after the document.
+  private static final ObjectMapper STRICT =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * Parses one JSON document strictly; errors name {@code label} (e.g. {@code service.json}) with
+   * the line and column, and an empty document is an error too.
+   */
+  static JsonField parse(String label, Path file, byte[] bytes) throws PackException {
+    JsonNode tree;
+    try {
+      tree = STRICT.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+      throw new PackException(label + ": malformed JSON" + where + ": " + msg, e);
+    } catch (IOException e) {
+      throw new PackException(file + ": cannot read: " + e, e);
+    }
+    if (tree == null || tree.isMissingNode()) {
+      throw new PackException(label + ": empty file, expected a JSON object");
+    }
+    return root(label, tree);
   }
 
   String path() {

@@ -1,11 +1,5 @@
 package org.celaut.sdk.pack;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,26 +95,7 @@ record PackConfig(
     } catch (IOException e) {
       throw new PackException(file + ": cannot read: " + e, e);
     }
-    ObjectMapper mapper =
-        new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
-      throw new PackException(FILE + ": malformed JSON" + where + ": " + msg, e);
-    } catch (IOException e) {
-      throw new PackException(file + ": cannot read: " + e, e);
-    }
-    if (tree == null || tree.isMissingNode()) {
-      throw new PackException(FILE + ": empty file, expected a JSON object");
-    }
-    return parse(JsonField.root(FILE, tree));
+    return parse(JsonField.parse(FILE, file, bytes));
   }
 
   static PackConfig parse(JsonField root) throws PackException {

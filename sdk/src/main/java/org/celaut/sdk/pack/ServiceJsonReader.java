@@ -1,11 +1,5 @@
 package org.celaut.sdk.pack;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,15 +38,7 @@ final class ServiceJsonReader {
       Set.of("mem_limit", "cpu_period", "cpu_quota", "blkio_weight", "disk_space");
   private static final Set<String> NETWORK = Set.of("tags", "prose");
 
-  private final ObjectMapper mapper;
-
-  ServiceJsonReader() {
-    // Duplicate keys would make "which value counts" depend on the parser: refuse them.
-    this.mapper =
-        new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  }
+  ServiceJsonReader() {}
 
   ServiceSpec read(Path file) throws PackException {
     byte[] bytes;
@@ -64,22 +50,7 @@ final class ServiceJsonReader {
     } catch (IOException e) {
       throw new PackException(file + ": cannot read: " + e, e);
     }
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new PackException(
-          FILE + ": malformed JSON" + where + ": " + firstLine(e.getOriginalMessage()), e);
-    } catch (IOException e) {
-      throw new PackException(file + ": cannot read: " + e, e);
-    }
-    if (tree == null || tree.isMissingNode()) {
-      throw new PackException(FILE + ": empty file, expected a JSON object");
-    }
-    return parse(JsonField.root(FILE, tree));
+    return parse(JsonField.parse(FILE, file, bytes));
   }
 
   private static ServiceSpec parse(JsonField root) throws PackException {
@@ -303,13 +274,5 @@ final class ServiceJsonReader {
         && !seg.equals("..")
         && seg.indexOf('/') < 0
         && seg.indexOf('\0') < 0;
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }
