@@ -18,6 +18,7 @@ import org.celaut.protocol.bee.BeeEncoder;
 import org.celaut.protocol.bee.BeeEvent;
 import org.celaut.protocol.bee.BufferSink;
 import org.celaut.protocol.bee.FramingException;
+import org.celaut.protocol.bee.ReadyGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
   private final SocketAddress remote;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final Set<String> skipped = ConcurrentHashMap.newKeySet();
-  private final Object readyLock = new Object();
+  private final ReadyGate ready = new ReadyGate();
   private volatile boolean finished;
   private volatile boolean cancelled;
   private boolean inputClosed; // guarded by decoder
@@ -51,17 +52,11 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
     this.out = out;
     this.decoder = decoder;
     this.remote = remote;
-    out.setOnReadyHandler(() -> {
-      synchronized (readyLock) {
-        readyLock.notifyAll();
-      }
-    });
+    out.setOnReadyHandler(ready::wake);
     out.setOnCancelHandler(() -> {
       cancelled = true;
       inbox.add(Status.CANCELLED.withDescription("the caller cancelled the call").asException());
-      synchronized (readyLock) {
-        readyLock.notifyAll();
-      }
+      ready.wake();
     });
   }
 
@@ -204,11 +199,7 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
   @Override
   public BufferSink sink() {
     return frame -> {
-      synchronized (readyLock) {
-        while (!out.isReady() && !cancelled) {
-          readyLock.wait(1000);
-        }
-      }
+      ready.await(out, () -> cancelled);
       if (cancelled) {
         throw new java.io.IOException("the caller went away while " + method + " was answering");
       }

@@ -23,6 +23,7 @@ import org.celaut.protocol.bee.BufferSink;
 import org.celaut.protocol.bee.DecoderLimits;
 import org.celaut.protocol.bee.FramingException;
 import org.celaut.protocol.bee.GatewayCalls;
+import org.celaut.protocol.bee.ReadyGate;
 import org.celaut.protocol.blocks.BlockStore;
 
 /**
@@ -36,7 +37,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   private final String method;
   private final BeeDecoder decoder;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-  private final Object readyLock = new Object();
+  private final ReadyGate ready = new ReadyGate();
   private volatile ClientCallStreamObserver<Buffer> requests;
   private volatile boolean signalled;
   /** Opens on the node's first signal, or when the call ends: whichever comes first. */
@@ -70,11 +71,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
   @Override
   public void beforeStart(ClientCallStreamObserver<Buffer> requestStream) {
     this.requests = requestStream;
-    requestStream.setOnReadyHandler(() -> {
-      synchronized (readyLock) {
-        readyLock.notifyAll();
-      }
-    });
+    requestStream.setOnReadyHandler(ready::wake);
   }
 
   /** True once the node sent {@code signal}: it needs no more input. */
@@ -118,11 +115,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
    */
   public BufferSink sink() {
     return b -> {
-      synchronized (readyLock) {
-        while (!requests.isReady() && !closed) {
-          readyLock.wait(200);
-        }
-      }
+      ready.await(requests, () -> closed);
       if (closed) {
         StatusRuntimeException f = failure;
         if (f != null) {
@@ -247,9 +240,7 @@ public final class BeeClientCall implements ClientResponseObserver<Buffer, Buffe
 
   private void wake() {
     signalOrEnd.countDown();
-    synchronized (readyLock) {
-      readyLock.notifyAll();
-    }
+    ready.wake();
   }
 
   @Override
