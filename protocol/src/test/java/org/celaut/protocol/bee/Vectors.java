@@ -13,7 +13,10 @@ import org.celaut.proto.buffer.Buffer;
 import org.celaut.protocol.Hashes;
 import org.celaut.protocol.blocks.BlockStore;
 
-/** Access to the golden vectors in shared/protocol/vectors and small decode/encode helpers. */
+/**
+ * Access to the golden vectors (the repository's {@code testdata/golden-vectors}, copied from the
+ * reference captures with their provenance note) and small decode/encode helpers.
+ */
 final class Vectors {
 
   static final String T3 = "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a";
@@ -23,8 +26,7 @@ final class Vectors {
   private Vectors() {}
 
   static Path dir() {
-    String shared = System.getProperty("celaut.shared.dir", "../../shared");
-    return Path.of(shared, "protocol", "vectors");
+    return Path.of(System.getProperty("celaut.project.dir", "..")).resolve("testdata/golden-vectors");
   }
 
   /** The Buffers of a .hex vector, one per line. */

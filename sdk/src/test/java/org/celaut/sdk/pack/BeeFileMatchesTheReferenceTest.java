@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packer's .bee writer against the golden {@code bee-file} vector captured from the reference
- * (shared/protocol/vectors): the same service, with its filesystem as a block, gives the same
+ * (testdata/golden-vectors): the same service, with its filesystem as a block, gives the same
  * bytes, and the Metadata it computes (SHA3-256 and SHAKE-256/32 while streaming) is the
  * reference's.
  */
@@ -29,7 +29,7 @@ class BeeFileMatchesTheReferenceTest {
   @TempDir Path tmp;
 
   static Path vectors() {
-    return Path.of(System.getProperty("celaut.shared.dir", "../../shared"), "protocol", "vectors");
+    return Path.of(System.getProperty("celaut.project.dir", "..")).resolve("testdata/golden-vectors");
   }
 
   static List<Buffer> frames(String name) throws Exception {
