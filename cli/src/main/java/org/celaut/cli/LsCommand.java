@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code celaut ls}: instances on a node. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
-    description = "List the instances a node runs (ask the node on this machine; tokens are never shown).")
+    description = "List the instances a node runs, each child under the instance that started it"
+        + " (ask the node on this machine; tokens are never shown).")
 final class LsCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -31,18 +32,22 @@ final class LsCommand implements Runnable {
 
   @Override
   public void run() {
+    NodeAddress.Target node = address.resolve();
     List<InstanceInfo> list;
-    try (NodeClient client = address.connect()) {
+    try (NodeClient client = address.connect(node)) {
       list = client.listInstances(all);
     } catch (CelautException e) {
-      throw CliFailure.of(e);
+      throw CliFailure.of(e, node);
     }
+    List<TreeRows.Row<InstanceInfo>> rows = TreeRows.of(list, InstanceInfo::getId, InstanceInfo::getParentId);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       List<Map<String, Object>> docs = new ArrayList<>();
-      for (InstanceInfo i : list) {
+      for (TreeRows.Row<InstanceInfo> row : rows) {
+        InstanceInfo i = row.item();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", i.getId());
+        d.put("parent", i.getParentId().isEmpty() ? null : i.getParentId());
         d.put("service", i.getServiceId());
         d.put("tag", i.getServiceTag());
         d.put("state", i.getState());
@@ -55,10 +60,16 @@ final class LsCommand implements Runnable {
       }
       out.println(Json.write(docs));
     } else {
-      out.printf("%-16s  %-16s  %-8s  %-20s  %s%n", "ID", "SERVICE", "STATE", "CREATED", "ADDRESSES");
-      for (InstanceInfo i : list) {
+      int idWidth = "ID".length();
+      for (TreeRows.Row<InstanceInfo> row : rows) {
+        idWidth = Math.max(idWidth, TreeRows.indent(row.depth()).length() + row.item().getId().length());
+      }
+      String format = "%-" + idWidth + "s  %-16s  %-8s  %-20s  %s%n";
+      out.printf(format, "ID", "SERVICE", "STATE", "CREATED", "ADDRESSES");
+      for (TreeRows.Row<InstanceInfo> row : rows) {
+        InstanceInfo i = row.item();
         String svc = i.getServiceTag().isEmpty() ? i.getServiceId().substring(0, 12) : i.getServiceTag();
-        out.printf("%-16s  %-16s  %-8s  %-20s  %s%n", i.getId(), svc, i.getState(),
+        out.printf(format, TreeRows.indent(row.depth()) + i.getId(), svc, i.getState(),
             Instant.ofEpochMilli(i.getCreatedAtMs()).toString().replaceFirst("\\.\\d+Z$", "Z"),
             String.join(" ", addresses(i.getInstance())));
       }

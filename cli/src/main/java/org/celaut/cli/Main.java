@@ -2,7 +2,10 @@ package org.celaut.cli;
 
 import picocli.CommandLine;
 
-/** Entry point of the {@code celaut} command. */
+/**
+ * Entry point of the {@code celaut} command. Exit codes: 0 success, 1 the command failed, 2 bad
+ * usage, 3 the node could not be reached ({@link CelautCommand}).
+ */
 public final class Main {
 
   private Main() {}

@@ -17,13 +17,13 @@ import picocli.CommandLine.Spec;
 /** {@code celaut node}: run a node. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Run a Celaut node.",
     subcommands = NodeCommand.Run.class)
-final class NodeCommand implements Runnable {
+final class NodeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return CelautCommand.missingSubcommand(spec);
   }
 
   /** {@code celaut node run}. */
@@ -34,38 +34,40 @@ final class NodeCommand implements Runnable {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with node settings (keys as the flags, without '--').")
+    @Option(names = "--config", paramLabel = "<file>", description = "Properties file with node settings (keys as the flags, without '--').")
     Path configFile;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the node keeps its database, services and blocks (default: " + ".celaut/node" + ").")
+    @Option(names = "--data-dir", paramLabel = "<dir>", description = "Where the node keeps its database, services and blocks (default: " + ".celaut/node" + ").")
     String dataDir;
 
-    @Option(names = "--port", description = "Gateway port (default: 8090; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "<port>", description = "Gateway port (default: 8090; 0 picks a free one).")
     Integer port;
 
-    @Option(names = "--bind-host", description = "Address the gateway listens on (default: 127.0.0.1).")
+    @Option(names = "--bind-host", paramLabel = "<host>", description = "Address the gateway listens on (default: 127.0.0.1).")
     String bindHost;
 
-    @Option(names = "--advertised-host", description = "Host clients reach instances on (default: the bind host).")
+    @Option(names = "--advertised-host", paramLabel = "<host>", description = "Host clients reach instances on (default: the bind host).")
     String advertisedHost;
 
-    @Option(names = "--docker-host", description = "Docker engine endpoint (default: unix:///var/run/docker.sock).")
+    @Option(names = "--docker-host", paramLabel = "<uri>", description = "Docker engine endpoint (default: unix:///var/run/docker.sock).")
     String dockerHost;
 
-    @Option(names = "--network-name", description = "Docker network for instances (default: celaut-<node id>).")
+    @Option(names = "--network-name", paramLabel = "<name>", description = "Docker network for instances (default: celaut-<node id>).")
     String networkName;
 
-    @Option(names = "--default-mem-limit-bytes", description = "Memory of instances whose service declares none (default: 256MiB).")
+    @Option(names = "--default-mem-limit-bytes", paramLabel = "<bytes>",
+        description = "Memory of instances whose service declares none: bytes, or with a KiB/MiB/GiB suffix (default: 256MiB).")
     String defaultMem;
 
-    @Option(names = "--max-service-bytes", description = "Largest service body accepted (default: 4GiB).")
+    @Option(names = "--max-service-bytes", paramLabel = "<bytes>",
+        description = "Largest service body accepted: bytes, or with a KiB/MiB/GiB suffix (default: 4GiB).")
     String maxService;
 
-    @Option(names = "--stop-instances-on-shutdown", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--stop-instances-on-shutdown", arity = "0..1", fallbackValue = "true", paramLabel = "<true|false>",
         description = "Stop every instance when the node stops (default: false: they keep running and are adopted at the next start).")
     String stopOnShutdown;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(names = "--set", paramLabel = "<key=value>",
         description = "Any other setting, by its config-file key (repeatable), e.g. --set max-child-depth=4.")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -87,9 +89,11 @@ final class NodeCommand implements Runnable {
         Map<String, String> file = configFile == null ? Map.of() : NodeConfigLoader.readFile(configFile);
         config = NodeConfigLoader.load(file, NodeConfigLoader.fromEnvironment(System.getenv()), flags);
       } catch (IOException e) {
-        throw new CliFailure("cannot read config file " + configFile + ": " + e);
+        throw CliFailure.usage("cannot read the config file " + configFile + ": " + e.getMessage());
       } catch (IllegalArgumentException e) {
-        throw new CliFailure(e.getMessage());
+        // An unknown key or a bad value, from the file, the environment or the flags: the node
+        // was started wrongly, and nothing was attempted.
+        throw CliFailure.usage(e.getMessage());
       }
       Node node;
       try {

@@ -25,11 +25,12 @@ final class ServicesCommand implements Runnable {
 
   @Override
   public void run() {
+    NodeAddress.Target node = address.resolve();
     List<ServiceInfo> list;
-    try (NodeClient client = address.connect()) {
+    try (NodeClient client = address.connect(node)) {
       list = client.listServices();
     } catch (CelautException e) {
-      throw CliFailure.of(e);
+      throw CliFailure.of(e, node);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -3,6 +3,7 @@ package org.celaut.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.celaut.proto.celaut.Instance;
 import org.celaut.protocol.Hashes;
 import org.celaut.sdk.client.CelautException;
 import org.celaut.sdk.client.NodeClient;
+import org.celaut.sdk.client.NotAServiceFileException;
 import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
@@ -31,13 +33,13 @@ final class StartCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin NodeAddress address;
 
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "Service file from 'celaut pack' (.service or .bee), or a 64-hex service id.")
+  @Parameters(index = "0", paramLabel = "<service>", description = "Service file from 'celaut pack' (.service or .bee), or a 64-hex service id.")
   String service;
 
-  @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Environment variable for the instance (repeatable).")
+  @Option(names = {"-e", "--env"}, paramLabel = "<name=value>", description = "Environment variable for the instance (repeatable).")
   List<String> env = new ArrayList<>();
 
-  @Option(names = "--timeout-seconds", description = "How long to wait for the node (default: ${DEFAULT-VALUE}).", defaultValue = "300")
+  @Option(names = "--timeout-seconds", paramLabel = "<seconds>", description = "How long to wait for the node (default: ${DEFAULT-VALUE}).", defaultValue = "300")
   long timeoutSeconds;
 
   @Option(names = "--json", description = "Print JSON for scripts.")
@@ -45,36 +47,54 @@ final class StartCommand implements Runnable {
 
   @Override
   public void run() {
-    ServiceSource source = source();
+    if (timeoutSeconds < 1) {
+      throw CliFailure.usage("--timeout-seconds must be at least 1, got " + timeoutSeconds);
+    }
     StartOptions.Builder opts = StartOptions.builder().timeout(Duration.ofSeconds(timeoutSeconds));
     for (String e : env) {
       int eq = e.indexOf('=');
       if (eq <= 0) {
-        throw new CliFailure("--env takes NAME=VALUE, got '" + e + "'");
+        throw CliFailure.usage("-e/--env takes NAME=VALUE, got '" + e + "'"
+            + (eq < 0 ? " (to give it an empty value: -e " + e + "=)" : ""));
       }
       opts.env(e.substring(0, eq), e.substring(eq + 1));
     }
-    try (NodeClient client = address.connect()) {
+    NodeAddress.Target node = address.resolve();
+    // Checked before connecting: a wrong file is refused before anything is sent.
+    ServiceSource source = source();
+    try (NodeClient client = address.connect(node)) {
       ServiceHandle h = client.start(source, opts.build());
       print(h);
     } catch (CelautException e) {
-      throw CliFailure.of(e);
+      throw CliFailure.of(e, node);
     }
   }
 
+  /**
+   * The service named: an existing file (checked to be a service: {@link ServiceSource#fromFile}),
+   * else a 64-hex id. Anything else is a usage error saying which it is not.
+   */
   private ServiceSource source() {
-    Path p = Path.of(service);
-    if (Files.isRegularFile(p)) {
-      try {
-        return ServiceSource.fromFile(p);
-      } catch (IOException e) {
-        throw new CliFailure("cannot read service file " + p + ": " + e.getMessage());
+    Path p;
+    try {
+      p = Path.of(service);
+    } catch (InvalidPathException e) {
+      p = null;
+    }
+    if (p == null || !Files.exists(p)) {
+      if (Hashes.isSha3Hex(service)) {
+        return ServiceSource.byId(service);
       }
+      throw CliFailure.usage("file " + service + " does not exist (<service> is a file 'celaut pack' wrote,"
+          + " or the 64-hex id of a service the node holds)");
     }
-    if (Hashes.isSha3Hex(service)) {
-      return ServiceSource.byId(service);
+    try {
+      return ServiceSource.fromFile(p);
+    } catch (NotAServiceFileException e) {
+      throw CliFailure.usage(e.getMessage());
+    } catch (IOException e) {
+      throw new CliFailure("cannot read the service file " + p + ": " + e.getMessage());
     }
-    throw new CliFailure("'" + service + "' is neither a service file nor a 64-hex service id");
   }
 
   private void print(ServiceHandle h) {

@@ -248,7 +248,10 @@ class GatewayBadInputTest {
   }
 
   @Test
-  void stopWithAnUnknownTokenStillAnswersARefund() throws Exception {
-    assertThat(client.stop("not-a-token")).isZero();
+  void stopWithAnUnknownTokenIsRefusedWithNotFound() {
+    // StopServiceTruthTest covers every stop outcome; this keeps the bad-input list complete.
+    assertThatThrownBy(() -> client.stop("not-a-token"))
+        .isExactlyInstanceOf(org.celaut.sdk.client.NotFoundException.class)
+        .hasMessageContaining("no instance on this node has that token; nothing was stopped");
   }
 }

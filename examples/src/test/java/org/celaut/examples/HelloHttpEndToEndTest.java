@@ -1,6 +1,7 @@
 package org.celaut.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
@@ -105,7 +106,9 @@ class HelloHttpEndToEndTest {
       assertThat(client.listInstances(false)).isEmpty();
       assertThat(client.listInstances(true).get(0).getState()).isEqualTo("ENDED");
       assertThat(get(outside, "/")).isNull();
-      assertThat(client.stop(h.token())).as("a second stop is harmless").isZero();
+      assertThatThrownBy(() -> client.stop(h.token())).as("a second stop says it stopped nothing")
+          .isInstanceOf(org.celaut.sdk.client.InstanceEndedException.class)
+          .hasMessageContaining("had already ended");
     }
   }
 

@@ -145,7 +145,13 @@ class SdkCallsOnTheWireTest {
 
   @Test
   void estimateCostSendsConfigurationAndHashesButNeitherClientNorBody() throws Exception {
-    Path file = Files.write(tmp.resolve("svc.service"), new byte[] {1, 2, 3});
+    // The smallest service a client accepts as one: a container with an architecture and an entrypoint.
+    byte[] service = org.celaut.proto.celaut.Service.newBuilder().setContainer(
+        org.celaut.proto.celaut.Service.Container.newBuilder()
+            .setArchitecture(org.celaut.proto.celaut.Service.Container.Architecture.newBuilder().addTags("linux/amd64"))
+            .setInit(org.celaut.proto.celaut.Service.Container.Init.newBuilder().addEntryPath("/bin/run")))
+        .build().toByteArray();
+    Path file = Files.write(tmp.resolve("svc.service"), service);
     ServiceSource source = ServiceSource.fromFile(file);
     StartOptions options = StartOptions.builder().env("A", "b").initialMu(BigInteger.valueOf(500)).build();
     CostEstimate cost;
@@ -158,7 +164,7 @@ class SdkCallsOnTheWireTest {
     Configuration cfg = (Configuration) received.get(0).getValue();
     assertThat(cfg.getEnvironmentVariables(0).getKey()).isEqualTo("A");
     assertThat(cfg.getInitialMu().getN()).isEqualTo("500");
-    assertThat(received.get(1).getValue()).isEqualTo(Hashes.sha3Hash(Hashes.sha3(new byte[] {1, 2, 3})));
+    assertThat(received.get(1).getValue()).isEqualTo(Hashes.sha3Hash(Hashes.sha3(service)));
     assertThat(((Metadata) received.get(2).getValue()).getHashtag().getTagList()).containsExactly("svc");
   }
 }

@@ -118,7 +118,9 @@ class ServiceContextAgainstARealNodeTest {
 
       assertThat(ctx.stopChild(h.token())).isZero();
       assertThat(alive(observer, hello.serviceIdHex())).isZero();
-      assertThat(ctx.stopChild(h.token())).as("a second stop is harmless").isZero();
+      assertThatThrownBy(() -> ctx.stopChild(h.token())).as("a second stop says it stopped nothing")
+          .isInstanceOf(org.celaut.sdk.client.InstanceEndedException.class)
+          .hasMessageContaining("had already ended");
     }
   }
 

@@ -139,7 +139,7 @@ public final class Node implements AutoCloseable {
           config.maxRecursionHops(), INPUT_TIMEOUT);
       DecoderLimits limits = new DecoderLimits(config.maxMessageBytes(), config.maxServiceBytes());
       var definition = gateway.service(workers, spool, blocks, limits).definition();
-      var admin = new AdminService(instanceStore, registry).definition();
+      var admin = new AdminService(instanceStore, registry, instances).definition();
 
       List<Server> servers = new ArrayList<>();
       List<String> hosts = new ArrayList<>(List.of(config.bindHost()));

@@ -6,10 +6,13 @@ import org.celaut.proto.admin.ListInstancesRequest;
 import org.celaut.proto.admin.ListInstancesResponse;
 import org.celaut.proto.admin.ListServicesRequest;
 import org.celaut.proto.admin.ListServicesResponse;
+import org.celaut.proto.admin.StopInstanceRequest;
+import org.celaut.proto.admin.StopInstanceResponse;
 
 /**
  * The {@code celaut.admin.Admin} service: our extension (not in the reference protocol) that lets
- * a maintainer's CLI list instances and services. Nodes serve it to loopback callers only.
+ * a maintainer's CLI list instances and services and stop an instance by id. Nodes serve it to
+ * loopback callers only.
  */
 public final class AdminMethods {
 
@@ -29,6 +32,14 @@ public final class AdminMethods {
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "ListServices"))
           .setRequestMarshaller(ProtoUtils.marshaller(ListServicesRequest.getDefaultInstance()))
           .setResponseMarshaller(ProtoUtils.marshaller(ListServicesResponse.getDefaultInstance()))
+          .build();
+
+  public static final MethodDescriptor<StopInstanceRequest, StopInstanceResponse> STOP_INSTANCE =
+      MethodDescriptor.<StopInstanceRequest, StopInstanceResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "StopInstance"))
+          .setRequestMarshaller(ProtoUtils.marshaller(StopInstanceRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(StopInstanceResponse.getDefaultInstance()))
           .build();
 
   private AdminMethods() {}

@@ -18,10 +18,14 @@ import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.celaut.node.instances.InstanceManager;
+import org.celaut.node.instances.StopOutcome;
+import org.celaut.node.instances.Tokens;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.node.registry.StoredService;
 import org.celaut.node.store.InstanceRecord;
 import org.celaut.node.store.InstanceStore;
+import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.store.StoreException;
 import org.celaut.proto.admin.InstanceInfo;
 import org.celaut.proto.admin.ListInstancesRequest;
@@ -29,13 +33,16 @@ import org.celaut.proto.admin.ListInstancesResponse;
 import org.celaut.proto.admin.ListServicesRequest;
 import org.celaut.proto.admin.ListServicesResponse;
 import org.celaut.proto.admin.ServiceInfo;
+import org.celaut.proto.admin.StopInstanceRequest;
+import org.celaut.proto.admin.StopInstanceResponse;
 import org.celaut.proto.celaut.Instance;
 import org.celaut.protocol.AdminMethods;
 
 /**
- * The maintainer's listing API ({@code celaut.admin.Admin}). Served only to loopback callers:
- * instances reach the node through its Docker network, never through loopback, so a service
- * cannot list its neighbours.
+ * The maintainer's API ({@code celaut.admin.Admin}): list instances and services, stop an
+ * instance by its public id. Served only to loopback callers: instances reach the node through
+ * its Docker network, never through loopback, so a service can neither list nor stop its
+ * neighbours; and whoever is on the node's machine could remove the containers anyway.
  */
 public final class AdminService {
 
@@ -43,16 +50,19 @@ public final class AdminService {
 
   private final InstanceStore instances;
   private final ServiceRegistry registry;
+  private final InstanceManager manager;
 
-  public AdminService(InstanceStore instances, ServiceRegistry registry) {
+  public AdminService(InstanceStore instances, ServiceRegistry registry, InstanceManager manager) {
     this.instances = instances;
     this.registry = registry;
+    this.manager = manager;
   }
 
   public ServerServiceDefinition definition() {
     ServerServiceDefinition def = ServerServiceDefinition.builder(AdminMethods.SERVICE_NAME)
         .addMethod(AdminMethods.LIST_INSTANCES, ServerCalls.asyncUnaryCall(this::listInstances))
         .addMethod(AdminMethods.LIST_SERVICES, ServerCalls.asyncUnaryCall(this::listServices))
+        .addMethod(AdminMethods.STOP_INSTANCE, ServerCalls.asyncUnaryCall(this::stopInstance))
         .build();
     return ServerInterceptors.intercept(def, new LoopbackOnly());
   }
@@ -109,6 +119,42 @@ public final class AdminService {
       out.onCompleted();
     } catch (IOException e) {
       out.onError(Status.INTERNAL.withDescription("cannot list services: " + e.getMessage()).asException());
+    }
+  }
+
+  /**
+   * Stops a live instance by id, its descendants first, as a stop by token does. Refusals say
+   * that nothing was stopped: NOT_FOUND for an id the node never had, FAILED_PRECONDITION for an
+   * instance that had already ended, INVALID_ARGUMENT for something that is not an instance id.
+   */
+  private void stopInstance(StopInstanceRequest req, StreamObserver<StopInstanceResponse> out) {
+    String id = req.getId();
+    if (!Tokens.isInstanceId(id)) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("'" + id + "' is not an instance id (16 hex characters,"
+          + " as 'celaut ls' shows them); nothing was stopped").asException());
+      return;
+    }
+    StopOutcome outcome;
+    try {
+      outcome = manager.stopById(id, "stopped by the node's maintainer");
+    } catch (RuntimeFailure e) {
+      Status s = e.kind() == RuntimeFailure.Kind.ENGINE_UNAVAILABLE ? Status.UNAVAILABLE : Status.INTERNAL;
+      out.onError(s.withDescription("the stop of instance " + id + " did not complete: " + e.getMessage()).asException());
+      return;
+    } catch (StoreException e) {
+      out.onError(Status.INTERNAL.withDescription("cannot stop instance " + id + ": " + e.getMessage()).asException());
+      return;
+    }
+    if (outcome instanceof StopOutcome.Unknown) {
+      out.onError(Status.NOT_FOUND.withDescription("no instance on this node has id " + id
+          + " ('celaut ls -a' lists recent ones); nothing was stopped").asException());
+    } else if (outcome instanceof StopOutcome.AlreadyEnded ended) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription(ended.message()).asException());
+    } else {
+      StopOutcome.Stopped stopped = (StopOutcome.Stopped) outcome;
+      out.onNext(StopInstanceResponse.newBuilder().setId(stopped.instance().id())
+          .addAllDescendantIds(stopped.descendantIds()).build());
+      out.onCompleted();
     }
   }
 

@@ -404,23 +404,35 @@ public final class InstanceManager {
 
   /**
    * Stops the instance holding {@code token} and, first, every live instance below it (children
-   * before parents): removes their containers and records their ends. Returns the record as it
-   * was, or empty if no live instance has this token.
+   * before parents): removes their containers and records their ends. Says whether it was live,
+   * had already ended, or is unknown here.
    */
-  public Optional<InstanceRecord> stop(String token, String reason) throws StoreException, RuntimeFailure {
-    Optional<InstanceRecord> rec = store.findByTokenSha256(Tokens.digest(token));
-    if (rec.isEmpty() || !rec.get().alive()) {
-      return Optional.empty();
+  public StopOutcome stop(String token, String reason) throws StoreException, RuntimeFailure {
+    return stop(store.findByTokenSha256(Tokens.digest(token)), reason);
+  }
+
+  /** As {@link #stop(String, String)}, for the instance with public id {@code instanceId} (the maintainer's stop). */
+  public StopOutcome stopById(String instanceId, String reason) throws StoreException, RuntimeFailure {
+    return stop(store.findById(instanceId), reason);
+  }
+
+  private StopOutcome stop(Optional<InstanceRecord> rec, String reason) throws StoreException, RuntimeFailure {
+    if (rec.isEmpty()) {
+      return new StopOutcome.Unknown();
     }
-    stopTree(rec.get(), reason, "its ancestor " + rec.get().id() + " was stopped");
-    return rec;
+    if (!rec.get().alive()) {
+      return new StopOutcome.AlreadyEnded(rec.get());
+    }
+    List<String> order = stopTree(rec.get(), reason, "its ancestor " + rec.get().id() + " was stopped");
+    return new StopOutcome.Stopped(rec.get(), order.subList(0, order.size() - 1));
   }
 
   /**
-   * Stops {@code root} and its live descendants, children first. Every one is attempted; the
-   * first engine failure is thrown at the end (those left alive can be stopped again).
+   * Stops {@code root} and its live descendants, children first, and returns their ids in that
+   * order ({@code root} last). Every one is attempted; the first engine failure is thrown at the
+   * end (those left alive can be stopped again).
    */
-  private void stopTree(InstanceRecord root, String reason, String descendantReason)
+  private List<String> stopTree(InstanceRecord root, String reason, String descendantReason)
       throws StoreException, RuntimeFailure {
     List<String> order;
     Map<String, InstanceRecord> byId = new HashMap<>();
@@ -441,6 +453,7 @@ public final class InstanceManager {
         order.forEach(stopping::remove);
       }
     }
+    return order;
   }
 
   private void endAll(List<String> order, Map<String, InstanceRecord> byId, String rootId, String reason,

@@ -34,6 +34,11 @@ public final class Tokens {
     return hex(ID_BYTES);
   }
 
+  /** True if {@code s} has the shape of {@link #newInstanceId()}: 16 lower-case hex characters. */
+  public static boolean isInstanceId(String s) {
+    return s != null && s.matches("[0-9a-f]{" + 2 * ID_BYTES + "}");
+  }
+
   /** The hex SHA-256 of a token, as stored and looked up. */
   public static String digest(String token) {
     try {

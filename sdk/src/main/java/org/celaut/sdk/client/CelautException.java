@@ -7,7 +7,8 @@ import io.grpc.Status;
  *
  * <ul>
  *   <li>{@link NodeUnavailableException}: unreachable or too slow; retry later;
- *   <li>{@link NotFoundException}: the node lacks the service or instance named;
+ *   <li>{@link NotFoundException}: the node lacks the service or instance named ({@link
+ *       InstanceEndedException}: the instance a stop named had already ended);
  *   <li>{@link RequestRejectedException}: malformed or impossible; do not retry as is;
  *   <li>{@link ResourcesExhaustedException}: too large, or not enough resources now;
  *   <li>{@link UnsupportedByNodeException}: the node does not serve this call;
@@ -43,17 +44,29 @@ public class CelautException extends Exception {
    * with {@code what} (the operation) and goes on with the node's own description.
    */
   public static CelautException fromStatus(String what, Status status, Throwable cause) {
-    return from(what, status, cause);
+    return from(what, status, cause, null);
   }
 
-  static CelautException from(String what, Status s, Throwable cause) {
-    String msg = what + ": " + (s.getDescription() == null ? s.getCode().toString() : s.getDescription());
-    if (s.getCause() != null && s.getCause().getMessage() != null) {
-      // A local transport failure ("io exception") says where and why only in its cause.
-      msg += " (" + s.getCause().getMessage() + ")";
+  /**
+   * As {@link #fromStatus(String, Status, Throwable)}; a failure to reach the node says so in
+   * words, naming {@code nodeAddress} (null: unnamed), never with the transport's own text.
+   */
+  public static CelautException fromStatus(String what, Status status, Throwable cause, String nodeAddress) {
+    return from(what, status, cause, nodeAddress);
+  }
+
+  static CelautException from(String what, Status s, Throwable cause, String nodeAddress) {
+    String at = nodeAddress == null ? "the node" : "the node at " + nodeAddress;
+    java.util.Optional<String> unreachable = TransportFailures.connectionFailure(s);
+    if (unreachable.isPresent()) {
+      return new NodeUnavailableException(what + ": cannot reach " + at + ": " + unreachable.get(), s, cause, true);
     }
+    if (TransportFailures.libraryDeadline(s)) {
+      return new NodeUnavailableException(what + ": " + at + " did not answer in time", s, cause, false);
+    }
+    String msg = what + ": " + (s.getDescription() == null ? s.getCode().toString() : s.getDescription());
     return switch (s.getCode()) {
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> new NodeUnavailableException(msg, s, cause);
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> new NodeUnavailableException(msg, s, cause, false);
       case NOT_FOUND -> new NotFoundException(msg, s, cause);
       case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> new RequestRejectedException(msg, s, cause);
       case RESOURCE_EXHAUSTED -> new ResourcesExhaustedException(msg, s, cause);

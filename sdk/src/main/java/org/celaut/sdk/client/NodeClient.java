@@ -171,7 +171,7 @@ public final class NodeClient implements AutoCloseable {
       ServiceInstance si = call.await(1, ServiceInstance.class, options.timeout());
       return new ServiceHandle(source.idHex(), si.getToken(), si.getInstance());
     } catch (StatusRuntimeException e) {
-      throw CelautException.from("start " + source.idHex(), e.getStatus(), e);
+      throw failure("start " + source.idHex(), e);
     } catch (IOException e) {
       throw new CelautException("start " + source.idHex() + ": " + e.getMessage(), null, e);
     } catch (InterruptedException e) {
@@ -201,7 +201,7 @@ public final class NodeClient implements AutoCloseable {
     var hashtag = org.celaut.proto.celaut.Metadata.HashTag.newBuilder().addHash(hash);
     source.tag().ifPresent(hashtag::addTag);
     String what = "estimate the cost of " + source.idHex();
-    EstimatedCost c = Calls.exchange(() -> open("GetServiceEstimatedCost", SHORT_CALL_TIMEOUT), what,
+    EstimatedCost c = Calls.exchange(() -> open("GetServiceEstimatedCost", SHORT_CALL_TIMEOUT), what, address(),
         SHORT_CALL_TIMEOUT,
         List.of(new Calls.Part(3, configuration(options)), new Calls.Part(4, hash),
             new Calls.Part(5, org.celaut.proto.celaut.Metadata.newBuilder().setHashtag(hashtag).build())),
@@ -259,13 +259,30 @@ public final class NodeClient implements AutoCloseable {
   }
 
   /**
-   * Stops an instance and returns the refund (0 until the economy exists). A token the node
-   * does not know also answers 0, so a retried stop is harmless.
+   * Stops a live instance (its descendants first) and returns the refund (0 until the economy
+   * exists). A stop that stops nothing says so:
+   *
+   * @throws NotFoundException the node never had an instance with that token (a typo, another
+   *     node's token, or an id from a listing instead of the token)
+   * @throws InstanceEndedException the instance had already ended (stopped before, or exited);
+   *     nothing was stopped and nothing is left to stop
    */
   public java.math.BigInteger stop(String token) throws CelautException {
-    Refund r = tokenCall("StopService", token, Refund.class);
+    Refund r;
+    try {
+      r = tokenCall("StopService", "stop", token, Refund.class);
+    } catch (RequestRejectedException e) {
+      throw ended(e);
+    }
     String n = r.getAmount().getN();
     return n.isEmpty() ? java.math.BigInteger.ZERO : new java.math.BigInteger(n);
+  }
+
+  /** A stop's FAILED_PRECONDITION is the node saying the instance had already ended. */
+  private static CelautException ended(RequestRejectedException e) {
+    return e.status().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION
+        ? new InstanceEndedException(e.getMessage(), e.status(), e.getCause())
+        : e;
   }
 
   /** {@link #stop} on the client's executor. */
@@ -279,7 +296,7 @@ public final class NodeClient implements AutoCloseable {
    * @throws NotFoundException no live instance has this token
    */
   public Metrics metrics(String token) throws CelautException {
-    return tokenCall("GetMetrics", token, Metrics.class);
+    return tokenCall("GetMetrics", "metrics", token, Metrics.class);
   }
 
   /** {@link #metrics} on the client's executor. */
@@ -293,7 +310,7 @@ public final class NodeClient implements AutoCloseable {
       call.halfClose();
       return call.await(1, Peer.class, SHORT_CALL_TIMEOUT);
     } catch (StatusRuntimeException e) {
-      throw CelautException.from("peer info", e.getStatus(), e);
+      throw failure("peer info", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CelautException("peer info: interrupted", null, e);
@@ -305,19 +322,19 @@ public final class NodeClient implements AutoCloseable {
     return Async.run(executor, this::peerInfo);
   }
 
-  private <T extends com.google.protobuf.MessageLite> T tokenCall(String method, String token, Class<T> type)
-      throws CelautException {
+  private <T extends com.google.protobuf.MessageLite> T tokenCall(String method, String what, String token,
+      Class<T> type) throws CelautException {
     try (BeeClientCall call = open(method, SHORT_CALL_TIMEOUT)) {
       call.send(1, TokenMessage.newBuilder().setToken(token).build());
       call.halfClose();
       return call.await(1, type, SHORT_CALL_TIMEOUT);
     } catch (StatusRuntimeException e) {
-      throw CelautException.from(method, e.getStatus(), e);
+      throw failure(what, e);
     } catch (IOException e) {
-      throw new CelautException(method + ": " + e.getMessage(), null, e);
+      throw new CelautException(what + ": " + e.getMessage(), null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CelautException(method + ": interrupted", null, e);
+      throw new CelautException(what + ": interrupted", null, e);
     }
   }
 
@@ -333,7 +350,7 @@ public final class NodeClient implements AutoCloseable {
           org.celaut.proto.admin.ListInstancesRequest.newBuilder().setIncludeEnded(includeEnded).build())
           .getInstancesList();
     } catch (StatusRuntimeException e) {
-      throw CelautException.from("list instances", e.getStatus(), e);
+      throw failure("list instances", e);
     }
   }
 
@@ -350,13 +367,48 @@ public final class NodeClient implements AutoCloseable {
           org.celaut.proto.admin.ListServicesRequest.getDefaultInstance())
           .getServicesList();
     } catch (StatusRuntimeException e) {
-      throw CelautException.from("list services", e.getStatus(), e);
+      throw failure("list services", e);
     }
   }
 
   /** {@link #listServices} on the client's executor. */
   public CompletableFuture<java.util.List<org.celaut.proto.admin.ServiceInfo>> listServicesAsync() {
     return Async.run(executor, this::listServices);
+  }
+
+  /**
+   * Stops a live instance by the id {@link #listInstances} shows, its descendants first (admin
+   * extension: the node answers only callers on its own machine, its maintainer). Returns the id
+   * stopped and those of its descendants stopped with it.
+   *
+   * @throws NotFoundException the node never had an instance with that id
+   * @throws InstanceEndedException the instance had already ended; nothing was stopped
+   * @throws RequestRejectedException {@code instanceId} is not an instance id
+   */
+  public org.celaut.proto.admin.StopInstanceResponse stopInstanceById(String instanceId) throws CelautException {
+    try {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(channel, org.celaut.protocol.AdminMethods.STOP_INSTANCE,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(SHORT_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+          org.celaut.proto.admin.StopInstanceRequest.newBuilder().setId(instanceId).build());
+    } catch (StatusRuntimeException e) {
+      CelautException f = failure("stop instance " + instanceId, e);
+      throw f instanceof RequestRejectedException r ? ended(r) : f;
+    }
+  }
+
+  /** {@link #stopInstanceById} on the client's executor. */
+  public CompletableFuture<org.celaut.proto.admin.StopInstanceResponse> stopInstanceByIdAsync(String instanceId) {
+    return Async.run(executor, () -> stopInstanceById(instanceId));
+  }
+
+  /** The node this client talks to, as {@code host:port}. */
+  public String address() {
+    return channel.authority();
+  }
+
+  /** A failed call as the exception type to react to, naming this node if it could not be reached. */
+  private CelautException failure(String what, StatusRuntimeException e) {
+    return CelautException.fromStatus(what, e.getStatus(), e, address());
   }
 
   /** Opens a raw call; for tools and tests that speak the frames themselves. */

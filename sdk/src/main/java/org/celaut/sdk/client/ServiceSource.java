@@ -44,13 +44,23 @@ public final class ServiceSource {
 
   /**
    * A packed service file: a {@code .bee} file (recognised by its content, see {@link
-   * BeeServiceFile#looksLikeBee}) is opened with {@link #fromBee}; anything else is taken as the
-   * serialized {@code celaut.Service}, whose id is its SHA3-256.
+   * BeeServiceFile#looksLikeBee}) is opened with {@link #fromBee}; anything else must be a
+   * serialized {@code celaut.Service}, whose id is its SHA3-256. Nothing is sent anywhere yet.
+   *
+   * @throws NotAServiceFileException the file is neither: a text file, a truncated or foreign
+   *     file, a service with no container, architecture or entrypoint (the check streams the file
+   *     and reads everything but the filesystem's bytes; see {@code ServiceFileCheck})
+   * @throws java.nio.file.NoSuchFileException the file does not exist
+   * @throws IOException it cannot be read
    */
   public static ServiceSource fromFile(Path serviceFile) throws IOException {
+    if (Files.isDirectory(serviceFile)) {
+      throw new NotAServiceFileException(serviceFile, "it is a directory (to start a service project, pack it first)");
+    }
     if (BeeServiceFile.looksLikeBee(serviceFile)) {
       return fromBee(serviceFile);
     }
+    ServiceFileCheck.check(serviceFile);
     MessageDigest d = Hashes.newSha3();
     try (InputStream in = Files.newInputStream(serviceFile)) {
       byte[] buf = new byte[1 << 16];
@@ -68,11 +78,19 @@ public final class ServiceSource {
    * A {@code .bee} file: its Metadata (index 1) gives the tag, its Service (index 2) the id. The
    * file is read once and checked ({@link BeeServiceFile#open}).
    *
-   * @throws IOException if it is not a well-formed .bee file, or its service does not hash to the
-   *     id its Metadata names
+   * @throws NotAServiceFileException if it is not a well-formed .bee file, or its service does
+   *     not hash to the id its Metadata names
+   * @throws IOException it cannot be read
    */
   public static ServiceSource fromBee(Path beeFile) throws IOException {
-    BeeServiceFile bee = BeeServiceFile.open(beeFile);
+    BeeServiceFile bee;
+    try {
+      bee = BeeServiceFile.open(beeFile);
+    } catch (java.nio.file.FileSystemException e) {
+      throw e; // missing, unreadable: not a verdict on its content
+    } catch (IOException e) {
+      throw new NotAServiceFileException(beeFile, "as a .bee file, " + e.getMessage());
+    }
     return new ServiceSource(bee.serviceIdHex(), beeFile, bee, bee.tag().orElse(null));
   }
 

@@ -24,10 +24,11 @@ public final class Calls {
    * {@code answerIndex}.
    *
    * @param what names the operation in error messages
+   * @param nodeAddress the node's {@code host:port}, named when it cannot be reached
    * @throws CelautException the node's refusal mapped to its type, or a local failure
    */
-  public static <T extends MessageLite> T exchange(Supplier<BeeClientCall> opener, String what, Duration timeout,
-      List<Part> request, int answerIndex, Class<T> type) throws CelautException {
+  public static <T extends MessageLite> T exchange(Supplier<BeeClientCall> opener, String what, String nodeAddress,
+      Duration timeout, List<Part> request, int answerIndex, Class<T> type) throws CelautException {
     try (BeeClientCall call = opener.get()) {
       try {
         for (Part p : request) {
@@ -43,7 +44,7 @@ public final class Calls {
       }
       return call.await(answerIndex, type, timeout);
     } catch (StatusRuntimeException e) {
-      throw CelautException.fromStatus(what, e.getStatus(), e);
+      throw CelautException.fromStatus(what, e.getStatus(), e, nodeAddress);
     } catch (IOException e) {
       throw new CelautException(what + ": " + e.getMessage(), null, e);
     } catch (InterruptedException e) {

@@ -325,8 +325,12 @@ public final class ServiceContext implements AutoCloseable {
   }
 
   /**
-   * Stops a child by the token its start returned; returns the refund (0 until the economy
-   * exists). An unknown token also answers 0, so a retried stop is harmless.
+   * Stops a child by the token its start returned, and its own children first; returns the
+   * refund (0 until the economy exists).
+   *
+   * @throws org.celaut.sdk.client.InstanceEndedException the child had already ended (a retried
+   *     stop, say): nothing was stopped, nothing is left to stop
+   * @throws NotFoundException the node never had an instance with that token
    */
   public BigInteger stopChild(String token) throws CelautException {
     return node.stop(token);
@@ -348,7 +352,7 @@ public final class ServiceContext implements AutoCloseable {
   public Sysresources modifyResources(Sysresources max) throws CelautException {
     ModifyServiceSystemResourcesOutput out = Calls.exchange(
         () -> node.open("ModifyServiceSystemResources", MODIFY_RESOURCES_TIMEOUT), "modify resources",
-        MODIFY_RESOURCES_TIMEOUT,
+        node.address(), MODIFY_RESOURCES_TIMEOUT,
         List.of(new Calls.Part(1, ModifyServiceSystemResourcesInput.newBuilder().setMaxSysreq(max).build())),
         1, ModifyServiceSystemResourcesOutput.class);
     return out.getSysreq();

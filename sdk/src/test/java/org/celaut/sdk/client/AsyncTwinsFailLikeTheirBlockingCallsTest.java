@@ -53,7 +53,8 @@ class AsyncTwinsFailLikeTheirBlockingCallsTest {
           c.peerInfoAsync(),
           c.estimateCostAsync(ServiceSource.byId(ID), StartOptions.defaults()),
           c.listInstancesAsync(false),
-          c.listServicesAsync());
+          c.listServicesAsync(),
+          c.stopInstanceByIdAsync("0123456789abcdef"));
       for (CompletableFuture<?> f : twins) {
         assertThat(failure(f)).isInstanceOf(NodeUnavailableException.class);
       }
