@@ -135,8 +135,8 @@ class HelloHttpEndToEndTest {
     try (DockerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId))) {
       assertThat(docker.listOwned(nodeId)).hasSize(2);
       docker.remove(firstContainer);
-      stray = docker.start(new ContainerSpec(docker.imageRef(packed.serviceIdHex()), "/bin/service", Map.of(),
-          "/__config__", new byte[0], 32L << 20, 0, 0, List.of(), TestNode.NETWORK, "127.0.0.1",
+      stray = docker.start(new ContainerSpec(null, docker.imageRef(packed.serviceIdHex()), "/bin/service", Map.of(),
+          "/__config__", new byte[0], 32L << 20, 0, 0, 0, java.util.Set.of(), List.of(), TestNode.NETWORK, "127.0.0.1",
           Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, "stray",
               ContainerLabels.SERVICE, packed.serviceIdHex()))).containerId();
     }

@@ -25,6 +25,7 @@ import org.celaut.node.admin.AdminService;
 import org.celaut.node.config.NodeConfig;
 import org.celaut.node.gateway.Gateway;
 import org.celaut.node.instances.Admission;
+import org.celaut.node.instances.ContainerPolicy;
 import org.celaut.node.instances.InstanceManager;
 import org.celaut.node.instances.Tokens;
 import org.celaut.node.registry.ServiceRegistry;
@@ -117,7 +118,8 @@ public final class Node implements AutoCloseable {
       FileBlockStore blocks = new FileBlockStore(dataDir.resolve("blocks"));
       ServiceRegistry registry = new ServiceRegistry(dataDir.resolve("services"), blocks);
 
-      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout()));
+      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout())
+          .withLogRotation(config.containerLogMaxBytes(), config.containerLogFiles()));
       opened.add(runtime);
       String networkName = config.networkName().isEmpty() ? "celaut-" + nodeId : config.networkName();
       NodeNetwork network = runtime.ensureNetwork(networkName);
@@ -128,7 +130,8 @@ public final class Node implements AutoCloseable {
           new Tokens(new SecureRandom()), clock,
           new InstanceManager.Settings(nodeId, network, port, config.advertisedHost(), config.defaultMemLimitBytes(),
               new Admission.Limits(config.maxChildDepth(), config.maxChildrenPerInstance(), config.maxTotalMemBytes()),
-              config.startTimeout(), config.readyTimeout()));
+              config.startTimeout(), config.readyTimeout(),
+              ContainerPolicy.of(config.defaultCpus(), config.pidsLimit(), config.containerCapabilities())));
       InstanceManager.ReconcileReport rec = instances.reconcile();
       log.info("reconciled adopted={} containers_removed={} instances_ended={} descendants_stopped={}",
           rec.adopted(), rec.containersRemoved(), rec.instancesEnded(), rec.descendantsStopped());
