@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -34,6 +33,7 @@ import org.celaut.node.runtime.NodeNetwork;
 import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.runtime.docker.DockerRuntime;
 import org.celaut.node.runtime.docker.DockerRuntimeConfig;
+import org.celaut.node.storage.DataDirectory;
 import org.celaut.node.store.Database;
 import org.celaut.node.store.InstanceStore;
 import org.celaut.node.store.NodeMeta;
@@ -99,24 +99,23 @@ public final class Node implements AutoCloseable {
   public static Node start(NodeConfig config, Clock clock) throws NodeStartException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      Path dataDir = config.dataDir().toAbsolutePath();
-      Files.createDirectories(dataDir);
-      FileChannel lockChannel = FileChannel.open(dataDir.resolve("node.lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      DataDirectory data = DataDirectory.open(config.dataDir()); // 0700, its files 0600
+      Path dataDir = data.root();
+      FileChannel lockChannel = FileChannel.open(data.privateFile("node.lock"), StandardOpenOption.WRITE);
       opened.add(lockChannel);
       FileLock lock = lockChannel.tryLock();
       if (lock == null) {
         throw new NodeStartException("another node is already running on data directory " + dataDir);
       }
-      Database db = Database.open(dataDir.resolve("node.db"));
+      Database db = Database.open(data.privateFile("node.db"));
       opened.add(db);
       String nodeId = new NodeMeta(db).getOrCreate("node_id", () -> new Tokens(new SecureRandom()).newInstanceId());
 
       Path spool = dataDir.resolve("spool");
       FileTrees.delete(spool);
-      Files.createDirectories(spool);
-      FileBlockStore blocks = new FileBlockStore(dataDir.resolve("blocks"));
-      ServiceRegistry registry = new ServiceRegistry(dataDir.resolve("services"), blocks);
+      data.privateDirectory("spool");
+      FileBlockStore blocks = new FileBlockStore(data.privateDirectory("blocks"));
+      ServiceRegistry registry = new ServiceRegistry(data.privateDirectory("services"), blocks);
 
       ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout())
           .withLogRotation(config.containerLogMaxBytes(), config.containerLogFiles()));
