@@ -34,6 +34,8 @@ import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.runtime.docker.DockerRuntime;
 import org.celaut.node.runtime.docker.DockerRuntimeConfig;
 import org.celaut.node.storage.DataDirectory;
+import org.celaut.node.storage.ServiceUseStore;
+import org.celaut.node.storage.StorageCollector;
 import org.celaut.node.store.Database;
 import org.celaut.node.store.InstanceStore;
 import org.celaut.node.store.NodeMeta;
@@ -71,11 +73,13 @@ public final class Node implements AutoCloseable {
   private final ExecutorService workers;
   private final List<Server> servers;
   private final NodeNetwork network;
+  private final StorageCollector storage;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Node(NodeConfig config, String nodeId, int port, FileChannel lockChannel, FileLock lock,
       Database db, ContainerRuntime runtime, ServiceRegistry registry, InstanceManager instances,
-      ExecutorService workers, List<Server> servers, NodeNetwork network) {
+      ExecutorService workers, List<Server> servers, NodeNetwork network, StorageCollector storage) {
+    this.storage = storage;
     this.config = config;
     this.nodeId = nodeId;
     this.port = port;
@@ -134,14 +138,18 @@ public final class Node implements AutoCloseable {
       InstanceManager.ReconcileReport rec = instances.reconcile();
       log.info("reconciled adopted={} containers_removed={} instances_ended={} descendants_stopped={}",
           rec.adopted(), rec.containersRemoved(), rec.instancesEnded(), rec.descendantsStopped());
+      StorageCollector storage = new StorageCollector(registry, blocks, spool, runtime, new ServiceUseStore(db),
+          clock, config.diskBudgetBytes());
+      opened.add(storage);
+      storage.startBackground(StorageCollector.PERIOD);
 
       ExecutorService workers = Executors.newCachedThreadPool(named("gateway-call"));
       opened.add(workers::shutdownNow);
       Gateway gateway = new Gateway(registry, instances, () -> self(config, port, clock),
-          config.maxRecursionHops(), INPUT_TIMEOUT);
+          config.maxRecursionHops(), INPUT_TIMEOUT, storage);
       DecoderLimits limits = new DecoderLimits(config.maxMessageBytes(), config.maxServiceBytes());
       var definition = gateway.service(workers, spool, blocks, limits).definition();
-      var admin = new AdminService(instanceStore, registry).definition();
+      var admin = new AdminService(instanceStore, registry, storage).definition();
 
       List<Server> servers = new ArrayList<>();
       List<String> hosts = new ArrayList<>(List.of(config.bindHost()));
@@ -167,7 +175,7 @@ public final class Node implements AutoCloseable {
       log.info("node started node={} gateway={}:{} network={} instance_gateway={}:{} data_dir={}",
           nodeId, config.bindHost(), port, network.name(), network.gatewayIp(), port, dataDir);
       return new Node(config, nodeId, port, lockChannel, lock, db, runtime, registry, instances,
-          workers, servers, network);
+          workers, servers, network, storage);
     } catch (NodeStartException e) {
       closeAll(opened);
       throw e;
@@ -210,6 +218,11 @@ public final class Node implements AutoCloseable {
     return registry;
   }
 
+  /** The disk garbage collector (for tools and tests in the same process). */
+  public StorageCollector storage() {
+    return storage;
+  }
+
   /** Blocks until the gateway stops. */
   public void awaitTermination() throws InterruptedException {
     for (Server s : servers) {
@@ -241,6 +254,7 @@ public final class Node implements AutoCloseable {
       }
     }
     workers.shutdownNow();
+    storage.close();
     if (config.stopInstancesOnShutdown()) {
       try {
         instances.stopAll("the node shut down");

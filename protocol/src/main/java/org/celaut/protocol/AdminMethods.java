@@ -6,10 +6,13 @@ import org.celaut.proto.admin.ListInstancesRequest;
 import org.celaut.proto.admin.ListInstancesResponse;
 import org.celaut.proto.admin.ListServicesRequest;
 import org.celaut.proto.admin.ListServicesResponse;
+import org.celaut.proto.admin.RemoveServiceRequest;
+import org.celaut.proto.admin.RemoveServiceResponse;
 
 /**
  * The {@code celaut.admin.Admin} service: our extension (not in the reference protocol) that lets
- * a maintainer's CLI list instances and services. Nodes serve it to loopback callers only.
+ * a maintainer's CLI list instances and services and remove services. Nodes serve it to loopback
+ * callers only.
  */
 public final class AdminMethods {
 
@@ -29,6 +32,14 @@ public final class AdminMethods {
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "ListServices"))
           .setRequestMarshaller(ProtoUtils.marshaller(ListServicesRequest.getDefaultInstance()))
           .setResponseMarshaller(ProtoUtils.marshaller(ListServicesResponse.getDefaultInstance()))
+          .build();
+
+  public static final MethodDescriptor<RemoveServiceRequest, RemoveServiceResponse> REMOVE_SERVICE =
+      MethodDescriptor.<RemoveServiceRequest, RemoveServiceResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "RemoveService"))
+          .setRequestMarshaller(ProtoUtils.marshaller(RemoveServiceRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(RemoveServiceResponse.getDefaultInstance()))
           .build();
 
   private AdminMethods() {}

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.node.registry.StoredService;
+import org.celaut.node.storage.RemovalRefusedException;
+import org.celaut.node.storage.StorageCollector;
 import org.celaut.node.store.InstanceRecord;
 import org.celaut.node.store.InstanceStore;
 import org.celaut.node.store.StoreException;
@@ -28,14 +30,17 @@ import org.celaut.proto.admin.ListInstancesRequest;
 import org.celaut.proto.admin.ListInstancesResponse;
 import org.celaut.proto.admin.ListServicesRequest;
 import org.celaut.proto.admin.ListServicesResponse;
+import org.celaut.proto.admin.RemoveServiceRequest;
+import org.celaut.proto.admin.RemoveServiceResponse;
 import org.celaut.proto.admin.ServiceInfo;
 import org.celaut.proto.celaut.Instance;
 import org.celaut.protocol.AdminMethods;
+import org.celaut.protocol.Hashes;
 
 /**
- * The maintainer's listing API ({@code celaut.admin.Admin}). Served only to loopback callers:
- * instances reach the node through its Docker network, never through loopback, so a service
- * cannot list its neighbours.
+ * The maintainer's API ({@code celaut.admin.Admin}): list instances and services, remove a
+ * service. Served only to loopback callers: instances reach the node through its Docker network,
+ * never through loopback, so a service cannot list (or remove) its neighbours.
  */
 public final class AdminService {
 
@@ -43,16 +48,19 @@ public final class AdminService {
 
   private final InstanceStore instances;
   private final ServiceRegistry registry;
+  private final StorageCollector storage;
 
-  public AdminService(InstanceStore instances, ServiceRegistry registry) {
+  public AdminService(InstanceStore instances, ServiceRegistry registry, StorageCollector storage) {
     this.instances = instances;
     this.registry = registry;
+    this.storage = storage;
   }
 
   public ServerServiceDefinition definition() {
     ServerServiceDefinition def = ServerServiceDefinition.builder(AdminMethods.SERVICE_NAME)
         .addMethod(AdminMethods.LIST_INSTANCES, ServerCalls.asyncUnaryCall(this::listInstances))
         .addMethod(AdminMethods.LIST_SERVICES, ServerCalls.asyncUnaryCall(this::listServices))
+        .addMethod(AdminMethods.REMOVE_SERVICE, ServerCalls.asyncUnaryCall(this::removeService))
         .build();
     return ServerInterceptors.intercept(def, new LoopbackOnly());
   }
@@ -99,16 +107,50 @@ public final class AdminService {
   private void listServices(ListServicesRequest req, StreamObserver<ListServicesResponse> out) {
     try {
       ListServicesResponse.Builder b = ListServicesResponse.newBuilder();
-      for (StoredService s : registry.list()) {
+      for (StorageCollector.Usage u : storage.usage()) {
+        StoredService s = u.service();
         b.addServices(ServiceInfo.newBuilder()
             .setId(s.idHex())
             .addAllTags(s.metadata().getHashtag().getTagList())
-            .setSizeBytes(s.expandedSize()));
+            .setSizeBytes(s.expandedSize())
+            .setDiskBytes(u.diskBytes())
+            .setLastUsedMs(u.lastUsedMillis())
+            .setLiveInstances(u.liveInstances().size()));
       }
       out.onNext(b.build());
       out.onCompleted();
-    } catch (IOException e) {
+    } catch (IOException | StoreException e) {
       out.onError(Status.INTERNAL.withDescription("cannot list services: " + e.getMessage()).asException());
+    }
+  }
+
+  private void removeService(RemoveServiceRequest req, StreamObserver<RemoveServiceResponse> out) {
+    if (!Hashes.isSha3Hex(req.getId())) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("'" + req.getId()
+          + "' is not a service id (64 hex characters, as `celaut services` lists them)").asException());
+      return;
+    }
+    try {
+      StorageCollector.Removed r = storage.remove(req.getId());
+      out.onNext(RemoveServiceResponse.newBuilder()
+          .setId(r.serviceId())
+          .setTag(r.tag())
+          .setFreedBytes(r.freedBytes())
+          .setImagesRemoved(r.imagesRemoved())
+          .setBlocksRemoved(r.blocksRemoved())
+          .setBlocksLeft(r.blocksLeft())
+          .build());
+      out.onCompleted();
+    } catch (RemovalRefusedException e) {
+      Status status = switch (e.kind()) {
+        case NOT_FOUND -> Status.NOT_FOUND;
+        // The node answered: its engine being down is not the node being unreachable.
+        case IN_USE, ENGINE_REFUSED, ENGINE_UNAVAILABLE -> Status.FAILED_PRECONDITION;
+      };
+      out.onError(status.withDescription(e.getMessage()).asException());
+    } catch (IOException | StoreException e) {
+      out.onError(Status.INTERNAL.withDescription("cannot remove service " + req.getId() + ": " + e.getMessage())
+          .asException());
     }
   }
 

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
@@ -54,6 +55,7 @@ import org.celaut.node.runtime.ImageSource;
 import org.celaut.node.runtime.MalformedFilesystemException;
 import org.celaut.node.runtime.NodeNetwork;
 import org.celaut.node.runtime.OwnedContainer;
+import org.celaut.node.runtime.OwnedImage;
 import org.celaut.node.runtime.PaxTarWriter;
 import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.runtime.RuntimeFailure.Kind;
@@ -357,6 +359,45 @@ public final class DockerRuntime implements ContainerRuntime {
     return m.find(at)
         ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")
         : response.substring(at).strip();
+  }
+
+  @Override
+  public List<OwnedImage> listImages() throws RuntimeFailure {
+    try {
+      List<OwnedImage> owned = new ArrayList<>();
+      for (Image image :
+          docker.listImagesCmd().withLabelFilter(Map.of(ContainerLabels.NODE, config.nodeId())).exec()) {
+        Map<String, String> labels = image.getLabels() == null ? Map.of() : image.getLabels();
+        String service = labels.getOrDefault(ContainerLabels.SERVICE, "");
+        String ref = image.getId();
+        boolean current = false;
+        for (String tag : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+          if (tag != null && !tag.startsWith("<none>")) {
+            ref = ref.equals(image.getId()) ? tag : ref;
+            current |= SERVICE_ID_HEX.matcher(service).matches() && tag.equals(imageRef(service));
+          }
+        }
+        owned.add(new OwnedImage(ref, service, image.getSize() == null ? 0 : image.getSize(), current));
+      }
+      return owned;
+    } catch (RuntimeException e) {
+      throw errors.failure("listing the images of node " + config.nodeId(), e);
+    }
+  }
+
+  @Override
+  public void removeImage(String ref) throws RuntimeFailure {
+    try {
+      docker.removeImageCmd(ref).withForce(false).exec();
+      log.info("event=image_removed image={}", ref);
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (ConflictException e) {
+      throw new RuntimeFailure(Kind.ENGINE_ERROR,
+          "the Docker engine keeps image " + ref + ": " + EngineErrors.engineText(e), e);
+    } catch (RuntimeException e) {
+      throw errors.failure("removing image " + ref, e);
+    }
   }
 
   private void removeImageQuietly(String ref) {
