@@ -10,14 +10,16 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import org.celaut.node.Node;
 import org.celaut.node.config.NodeConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The celaut command as a person or a script uses it, against a real node on real Docker. */
 class CliTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   @TempDir Path work;
   private final ObjectMapper json = new ObjectMapper();
@@ -119,7 +121,7 @@ class CliTest {
     Path file = Path.of(json.readTree(celaut("pack", dir.toString(), "--json").out()).get("file").asText());
     NodeConfig cfg = NodeConfig.defaults().withDataDir(work.resolve("node")).withPort(0)
         .withNetworkName("celaut-e2e").withStopInstancesOnShutdown(true);
-    try (Node node = Node.start(cfg, Clock.systemUTC())) {
+    try (Node node = nodes.start(cfg)) {
       String at = "127.0.0.1:" + node.port();
       Result started = celaut("start", file.toString(), "--node", at, "-e", "GREETING=hey", "--json");
       assertThat(started.code()).as(started.err()).isZero();

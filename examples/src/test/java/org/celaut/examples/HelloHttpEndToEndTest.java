@@ -27,6 +27,7 @@ import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a node restart adopts what is still running.
  */
 class HelloHttpEndToEndTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   @TempDir Path work;
 
@@ -62,7 +65,7 @@ class HelloHttpEndToEndTest {
   @Test
   void startsTheExampleAnswersHttpAndStopsLeavingNoContainer() throws Exception {
     PackResult packed = TestNode.packHelloHttp(work);
-    try (Node node = TestNode.start(work.resolve("node"));
+    try (Node node = nodes.start(work.resolve("node"));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
 
@@ -118,7 +121,7 @@ class HelloHttpEndToEndTest {
     ServiceHandle h;
     String nodeId;
     // stop-instances-on-shutdown off: the instance must outlive its node and be adopted.
-    try (Node node = Node.start(TestNode.config(data).withStopInstancesOnShutdown(false), java.time.Clock.systemUTC());
+    try (Node node = nodes.start(TestNode.config(data).withStopInstancesOnShutdown(false));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port())) {
       nodeId = node.nodeId();
       first = client.start(ServiceSource.fromFile(packed.output()), StartOptions.defaults());
@@ -140,7 +143,7 @@ class HelloHttpEndToEndTest {
           Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, "stray",
               ContainerLabels.SERVICE, packed.serviceIdHex()))).containerId();
     }
-    try (Node node = TestNode.start(data);
+    try (Node node = nodes.start(data);
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(node.nodeId()).as("the node keeps its id across restarts").isEqualTo(nodeId);
