@@ -22,6 +22,8 @@ import org.celaut.node.runtime.OwnedImage;
 import org.celaut.node.runtime.docker.DockerRuntime;
 import org.celaut.node.runtime.docker.DockerRuntimeConfig;
 import org.celaut.protocol.Hashes;
+import org.celaut.sdk.client.NodeClient;
+import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.pack.PackOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
@@ -189,6 +191,35 @@ class ServicesRemovalEndToEndTest {
       assertThat(node.registry().contains(c.serviceIdHex())).as("running").isTrue();
       assertThat(imagesOf(node.nodeId())).containsExactlyInAnyOrder(b.serviceIdHex(), c.serviceIdHex());
       assertThat(celaut("stop", tokenC, "--node", at).code()).isZero();
+    }
+  }
+
+  @Test
+  void aServiceAStartInFlightHasNamedIsNotCollectedEvenOverBudget() throws Exception {
+    PackResult s = new ServicePacker().pack(example("s", "s".getBytes()), work.resolve("s.service"));
+    try (Node node = nodes.start(config(work.resolve("node"), 1));
+        NodeClient waiting = NodeClient.connect("127.0.0.1:" + node.port());
+        BeeClientCall call = waiting.open("StartService", Duration.ofSeconds(60))) {
+      String at = "127.0.0.1:" + node.port();
+      // A start names the service (index 4) while the node does not hold it yet, and waits to
+      // send its body: the call pins the service from the moment it is named.
+      call.send(4, Hashes.sha3Hash(s.serviceId().toByteArray()));
+      await().atMost(Duration.ofSeconds(10)).until(() -> node.storage().pinnedByCalls().contains(s.serviceIdHex()));
+
+      // Meanwhile another client uploads, starts and stops it: idle, and far over a 1-byte budget.
+      celaut("stop", start(at, s.output()), "--node", at);
+      node.storage().collect();
+      assertThat(node.registry().contains(s.serviceIdHex())).as("pinned by the waiting start").isTrue();
+      assertThat(imagesOf(node.nodeId())).contains(s.serviceIdHex());
+      CliTest.Result refused = celaut("services", "rm", s.serviceIdHex(), "--node", at);
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err()).contains("being started right now");
+
+      call.cancel("the test is done with it");
+      await().atMost(Duration.ofSeconds(10)).until(() -> node.storage().pinnedByCalls().isEmpty());
+      node.storage().collect();
+      assertThat(node.registry().contains(s.serviceIdHex())).isFalse();
+      assertThat(imagesOf(node.nodeId())).doesNotContain(s.serviceIdHex());
     }
   }
 }

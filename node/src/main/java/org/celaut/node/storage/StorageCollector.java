@@ -101,6 +101,11 @@ public final class StorageCollector implements ServiceUse, AutoCloseable {
     return pins.begin();
   }
 
+  /** The services StartService calls in flight have pinned now. */
+  public Set<String> pinnedByCalls() {
+    return pins.pinned();
+  }
+
   /** The claims and pins, for tests that hold a claim as a removal does. */
   ServicePins pins() {
     return pins;
