@@ -124,6 +124,13 @@ class DockerRuntimeConfinesContainersTest {
     }
   }
 
+  @Test
+  void everyCapabilityTheConfigurationAcceptsIsOneTheEngineClientKnows() {
+    for (String name : org.celaut.node.runtime.ContainerCapabilities.KNOWN) {
+      assertThat(Capability.valueOf(name).name()).isEqualTo(name);
+    }
+  }
+
   /** {@code /proc/1/status} of the container as name → value. */
   private Map<String, String> status(String containerId) {
     String text = new String(fx.exec(containerId, "/bin/busybox", "cat", "/proc/1/status"), StandardCharsets.UTF_8);
