@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Command 1 of the README: build, make sure Docker runs, start a node on embedded defaults, pack
 # the bundled example service, start an instance through the node, show that it answers, stop it,
-# and stop the node. Pass --keep-node to leave the node running afterwards.
+# remove the service (and so its image) from the node, and stop the node. Pass --keep-node to
+# leave the node running afterwards. Even when a step fails, the demo leaves no instance and no
+# image behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep_node=false
@@ -17,7 +19,17 @@ export CELAUT_NODE=127.0.0.1:8090
 echo "== starting a node (data in $data_dir, gateway on $CELAUT_NODE)"
 bin/celaut node run --data-dir "$data_dir" --port 8090 >"$data_dir/node.log" 2>&1 &
 node_pid=$!
-cleanup() { if [ "$keep_node" = false ]; then kill "$node_pid" 2>/dev/null || true; wait "$node_pid" 2>/dev/null || true; fi; }
+token=""
+service=""
+cleanup() {
+  if [ "$keep_node" = false ]; then
+    # After a failed step: what was started is stopped and removed before the node goes.
+    if [ -n "$token" ]; then bin/celaut stop "$token" >/dev/null 2>&1 || true; fi
+    if [ -n "$service" ]; then bin/celaut services rm "$service" >/dev/null 2>&1 || true; fi
+    kill "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
+}
 trap cleanup EXIT
 for _ in $(seq 1 60); do
   grep -q "listening on" "$data_dir/node.log" 2>/dev/null && break
@@ -33,6 +45,7 @@ echo "== starting an instance"
 start_json=$(bin/celaut start examples/hello-http/.service/build/hello-http.service --env GREETING="hello from a Celaut instance" --json)
 echo "$start_json"
 token=$(echo "$start_json" | grep -o '"token" : "[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
+service=$(echo "$start_json" | grep -o '"service" : "[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
 # The first address of the only slot: the port published on 127.0.0.1.
 addr=$(echo "$start_json" | grep -o '"127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -d '"')
 
@@ -47,7 +60,13 @@ bin/celaut ls
 
 echo "== stopping the instance"
 bin/celaut stop "$token"
+token=""
 bin/celaut ls
+
+echo "== removing the service and its image from the node"
+bin/celaut services
+bin/celaut services rm "$service"
+service=""
 if [ -z "$answer" ]; then echo "demo: the instance did not answer" >&2; exit 1; fi
 if [ "$keep_node" = true ]; then echo "== node left running (pid $node_pid, CELAUT_NODE=$CELAUT_NODE)"; trap - EXIT; fi
 echo "== done"

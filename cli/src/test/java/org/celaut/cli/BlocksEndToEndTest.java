@@ -17,7 +17,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -36,6 +35,7 @@ import org.celaut.sdk.pack.PackOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * again (the node asks to skip the blocks it holds, the client stops their bodies).
  */
 class BlocksEndToEndTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   /**
    * Big enough that what is in flight when the skip arrives (about one bandwidth-delay product:
@@ -120,7 +122,7 @@ class BlocksEndToEndTest {
     NodeConfig cfg = NodeConfig.defaults().withDataDir(work.resolve("node")).withPort(0)
         .withNetworkName("celaut-e2e-blocks").withStopInstancesOnShutdown(true);
     Counting counting = new Counting();
-    try (Node node = Node.start(cfg, Clock.systemUTC())) {
+    try (Node node = nodes.start(cfg)) {
       ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext()
           .intercept(counting).build();
       try (NodeClient client = NodeClient.using(ch)) {
@@ -176,7 +178,7 @@ class BlocksEndToEndTest {
 
     NodeConfig cfg = NodeConfig.defaults().withDataDir(work.resolve("node")).withPort(0)
         .withNetworkName("celaut-e2e-blocks").withStopInstancesOnShutdown(true);
-    try (Node node = Node.start(cfg, Clock.systemUTC())) {
+    try (Node node = nodes.start(cfg)) {
       String at = "127.0.0.1:" + node.port();
       CliTest.Result started = celaut("start", bee.toString(), "--node", at, "--json");
       assertThat(started.code()).as(started.err()).isZero();

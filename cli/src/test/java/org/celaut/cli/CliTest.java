@@ -10,13 +10,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.util.List;
 import org.celaut.node.Node;
 import org.celaut.node.config.NodeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliTest {
 
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
   @TempDir static Path shared;
   @TempDir Path work;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +72,7 @@ class CliTest {
     serviceFile = Path.of(JSON.readTree(packed.out()).get("file").asText());
     NodeConfig cfg = NodeConfig.defaults().withDataDir(shared.resolve("node")).withPort(0)
         .withNetworkName("celaut-e2e").withStopInstancesOnShutdown(true);
-    node = Node.start(cfg, Clock.systemUTC());
+    node = nodes.start(cfg);
     at = "127.0.0.1:" + node.port();
   }
 

@@ -8,7 +8,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * instances (a relay starts with 32 MiB and may grow to 48 MiB).
  */
 class ChildServicesEndToEndTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   private static final Duration T = Duration.ofSeconds(60);
   private static final long MIB = 1L << 20;
@@ -77,7 +79,7 @@ class ChildServicesEndToEndTest {
     relayA = RelayServices.pack(work, "relay-a");
     relayB = RelayServices.pack(work, "relay-b");
     relayC = RelayServices.pack(work, "relay-c");
-    node = Node.start(config(work.resolve("node"), true), Clock.systemUTC());
+    node = nodes.start(config(work.resolve("node"), true));
     client = NodeClient.connect("127.0.0.1:" + node.port());
     docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"));
   }
@@ -233,7 +235,7 @@ class ChildServicesEndToEndTest {
       String childContainer;
       String parentId;
       String childId;
-      try (Node n = Node.start(config(data, false), Clock.systemUTC());
+      try (Node n = nodes.start(config(data, false));
           NodeClient c = NodeClient.connect("127.0.0.1:" + n.port())) {
         nodeId = n.nodeId();
         ServiceHandle a = c.start(ServiceSource.fromFile(relayA.output()), RelayServices.towards(n));
@@ -252,7 +254,7 @@ class ChildServicesEndToEndTest {
       }
       assertThat(docker.inspect(childContainer)).as("both outlive a node that keeps them").isPresent();
       docker.remove(parentContainer);
-      try (Node n = Node.start(config(data, true), Clock.systemUTC());
+      try (Node n = nodes.start(config(data, true));
           NodeClient c = NodeClient.connect("127.0.0.1:" + n.port())) {
         assertThat(docker.inspect(childContainer)).as("the orphan is stopped at start").isEmpty();
         assertThat(n.instances().alive()).isEmpty();

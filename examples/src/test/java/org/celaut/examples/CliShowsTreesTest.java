@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.pack.PackResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliShowsTreesTest {
 
   @TempDir Path work;
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
   private final ObjectMapper json = new ObjectMapper();
 
   record Result(int code, String out, String err) {}
@@ -57,7 +58,7 @@ class CliShowsTreesTest {
     flags.put("port", "0");
     flags.put("network-name", TestNode.NETWORK);
     flags.put("stop-instances-on-shutdown", "true");
-    try (Node node = Node.start(NodeConfigLoader.load(Map.of(), Map.of(), flags), Clock.systemUTC());
+    try (Node node = nodes.start(NodeConfigLoader.load(Map.of(), Map.of(), flags));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       String at = "127.0.0.1:" + node.port();

@@ -9,7 +9,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * spooled or left running.
  */
 class GatewayBadInputTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   private static final Duration T = Duration.ofSeconds(30);
   /** Small, so an oversized service is cheap to send, yet above a busybox service (2 MB). */
@@ -54,10 +56,10 @@ class GatewayBadInputTest {
 
   @BeforeAll
   static void up() throws Exception {
-    node = Node.start(TestNode.config(work.resolve("node")).toBuilder()
+    node = nodes.start(TestNode.config(work.resolve("node")).toBuilder()
         .maxServiceBytes(MAX_SERVICE_BYTES)
         .readyTimeout(READY_TIMEOUT)
-        .build(), Clock.systemUTC());
+        .build());
     client = NodeClient.connect("127.0.0.1:" + node.port());
     docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"));
   }

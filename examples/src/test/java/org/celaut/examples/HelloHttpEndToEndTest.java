@@ -28,6 +28,7 @@ import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a node restart adopts what is still running.
  */
 class HelloHttpEndToEndTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   @TempDir Path work;
 
@@ -63,7 +66,7 @@ class HelloHttpEndToEndTest {
   @Test
   void startsTheExampleAnswersHttpAndStopsLeavingNoContainer() throws Exception {
     PackResult packed = TestNode.packHelloHttp(work);
-    try (Node node = TestNode.start(work.resolve("node"));
+    try (Node node = nodes.start(work.resolve("node"));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
 
@@ -121,7 +124,7 @@ class HelloHttpEndToEndTest {
     ServiceHandle h;
     String nodeId;
     // stop-instances-on-shutdown off: the instance must outlive its node and be adopted.
-    try (Node node = Node.start(TestNode.config(data).withStopInstancesOnShutdown(false), java.time.Clock.systemUTC());
+    try (Node node = nodes.start(TestNode.config(data).withStopInstancesOnShutdown(false));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port())) {
       nodeId = node.nodeId();
       first = client.start(ServiceSource.fromFile(packed.output()), StartOptions.defaults());
@@ -138,12 +141,12 @@ class HelloHttpEndToEndTest {
     try (DockerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId))) {
       assertThat(docker.listOwned(nodeId)).hasSize(2);
       docker.remove(firstContainer);
-      stray = docker.start(new ContainerSpec(docker.imageRef(packed.serviceIdHex()), "/bin/service", Map.of(),
-          "/__config__", new byte[0], 32L << 20, 0, 0, List.of(), TestNode.NETWORK, "127.0.0.1",
+      stray = docker.start(new ContainerSpec(null, docker.imageRef(packed.serviceIdHex()), "/bin/service", Map.of(),
+          "/__config__", new byte[0], 32L << 20, 0, 0, 0, java.util.Set.of(), List.of(), TestNode.NETWORK, "127.0.0.1",
           Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, "stray",
               ContainerLabels.SERVICE, packed.serviceIdHex()))).containerId();
     }
-    try (Node node = TestNode.start(data);
+    try (Node node = nodes.start(data);
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(node.nodeId()).as("the node keeps its id across restarts").isEqualTo(nodeId);

@@ -31,6 +31,7 @@ import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the parent is stopped.
  */
 class ParentChildEndToEndTest {
+
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
 
   @TempDir static Path work;
 
@@ -95,7 +98,7 @@ class ParentChildEndToEndTest {
   @Test
   void theParentUsesItsChildThroughItsNodeAndTheChildGoesWithTheParent() throws Exception {
     String parentId = parent.packed().serviceIdHex();
-    try (Node node = TestNode.start(work.resolve("node"));
+    try (Node node = nodes.start(work.resolve("node"));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         DockerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(client.listServices()).as("the node has never seen the child").extracting(ServiceInfo::getId)

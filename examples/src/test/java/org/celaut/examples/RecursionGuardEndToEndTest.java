@@ -18,6 +18,7 @@ import org.celaut.sdk.internal.BeeClientCall;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecursionGuardEndToEndTest {
 
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
+
   private static final Duration T = Duration.ofSeconds(30);
   @TempDir static Path work;
   private static Node node;
@@ -34,7 +37,7 @@ class RecursionGuardEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    node = TestNode.start(work.resolve("node"));
+    node = nodes.start(work.resolve("node"));
     client = NodeClient.connect("127.0.0.1:" + node.port());
   }
 

@@ -34,6 +34,7 @@ import org.celaut.sdk.service.ServiceContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServiceContextAgainstARealNodeTest {
 
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
+
   @TempDir static Path work;
   private static PackResult hello;
   private static Node node;
@@ -53,7 +56,7 @@ class ServiceContextAgainstARealNodeTest {
   @BeforeAll
   static void nodeUp() throws Exception {
     hello = TestNode.packHelloHttp(work);
-    node = TestNode.start(work.resolve("node"));
+    node = nodes.start(work.resolve("node"));
   }
 
   @AfterAll
@@ -127,7 +130,7 @@ class ServiceContextAgainstARealNodeTest {
   @Test
   void startsAChildByIdUploadingTheFileTheServiceShipsWhenTheNodeLacksIt() throws Exception {
     Path services = Files.createDirectories(work.resolve("shipped/__services__"));
-    try (Node fresh = TestNode.start(work.resolve("fresh-node"));
+    try (Node fresh = nodes.start(work.resolve("fresh-node"));
         NodeClient observer = NodeClient.connect("127.0.0.1:" + fresh.port())) {
       Path cfg = configFor(fresh, "cfg-fresh");
       try (ServiceContext ctx = ServiceContext.builder().configFile(cfg).servicesDir(services).build()) {

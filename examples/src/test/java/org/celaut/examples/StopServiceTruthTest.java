@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,6 +50,7 @@ class StopServiceTruthTest {
   private static final Pattern ENDED = Pattern.compile(
       "instance ([0-9a-f]{16}) had already ended at (\\S+): (.+); nothing was stopped");
 
+  @RegisterExtension static final TestNodes nodes = new TestNodes();
   @TempDir static Path work;
   private static Node node;
   private static NodeClient client;
@@ -58,7 +60,7 @@ class StopServiceTruthTest {
   @BeforeAll
   static void up() throws Exception {
     hello = TestNode.packHelloHttp(work);
-    node = TestNode.start(work.resolve("node"));
+    node = nodes.start(work.resolve("node"));
     client = NodeClient.connect("127.0.0.1:" + node.port());
     docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"));
   }

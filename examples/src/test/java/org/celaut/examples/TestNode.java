@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Clock;
-import org.celaut.node.Node;
 import org.celaut.node.config.NodeConfig;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
@@ -25,17 +23,16 @@ final class TestNode {
     return Path.of(System.getProperty("celaut.project.dir", "..")).toAbsolutePath().normalize();
   }
 
-  /** Config of a test node: its own data dir, a free port, instances stopped when it stops. */
+  /**
+   * Config of a test node: its own data dir, a free port, instances stopped when it stops. Start
+   * it with {@link TestNodes#start}, which removes the images it built once the test class is done.
+   */
   static NodeConfig config(Path dataDir) {
     return NodeConfig.defaults()
         .withDataDir(dataDir)
         .withPort(0)
         .withNetworkName(NETWORK)
         .withStopInstancesOnShutdown(true);
-  }
-
-  static Node start(Path dataDir) throws Exception {
-    return Node.start(config(dataDir), Clock.systemUTC());
   }
 
   /**

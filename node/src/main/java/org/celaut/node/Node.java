@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -25,6 +24,7 @@ import org.celaut.node.admin.AdminService;
 import org.celaut.node.config.NodeConfig;
 import org.celaut.node.gateway.Gateway;
 import org.celaut.node.instances.Admission;
+import org.celaut.node.instances.ContainerPolicy;
 import org.celaut.node.instances.InstanceManager;
 import org.celaut.node.instances.Tokens;
 import org.celaut.node.registry.ServiceRegistry;
@@ -33,6 +33,9 @@ import org.celaut.node.runtime.NodeNetwork;
 import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.runtime.docker.DockerRuntime;
 import org.celaut.node.runtime.docker.DockerRuntimeConfig;
+import org.celaut.node.storage.DataDirectory;
+import org.celaut.node.storage.ServiceUseStore;
+import org.celaut.node.storage.StorageCollector;
 import org.celaut.node.store.Database;
 import org.celaut.node.store.InstanceStore;
 import org.celaut.node.store.NodeMeta;
@@ -70,11 +73,13 @@ public final class Node implements AutoCloseable {
   private final ExecutorService workers;
   private final List<Server> servers;
   private final NodeNetwork network;
+  private final StorageCollector storage;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Node(NodeConfig config, String nodeId, int port, FileChannel lockChannel, FileLock lock,
       Database db, ContainerRuntime runtime, ServiceRegistry registry, InstanceManager instances,
-      ExecutorService workers, List<Server> servers, NodeNetwork network) {
+      ExecutorService workers, List<Server> servers, NodeNetwork network, StorageCollector storage) {
+    this.storage = storage;
     this.config = config;
     this.nodeId = nodeId;
     this.port = port;
@@ -98,26 +103,26 @@ public final class Node implements AutoCloseable {
   public static Node start(NodeConfig config, Clock clock) throws NodeStartException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      Path dataDir = config.dataDir().toAbsolutePath();
-      Files.createDirectories(dataDir);
-      FileChannel lockChannel = FileChannel.open(dataDir.resolve("node.lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      DataDirectory data = DataDirectory.open(config.dataDir()); // 0700, its files 0600
+      Path dataDir = data.root();
+      FileChannel lockChannel = FileChannel.open(data.privateFile("node.lock"), StandardOpenOption.WRITE);
       opened.add(lockChannel);
       FileLock lock = lockChannel.tryLock();
       if (lock == null) {
         throw new NodeStartException("another node is already running on data directory " + dataDir);
       }
-      Database db = Database.open(dataDir.resolve("node.db"));
+      Database db = Database.open(data.privateFile("node.db"));
       opened.add(db);
       String nodeId = new NodeMeta(db).getOrCreate("node_id", () -> new Tokens(new SecureRandom()).newInstanceId());
 
       Path spool = dataDir.resolve("spool");
       FileTrees.delete(spool);
-      Files.createDirectories(spool);
-      FileBlockStore blocks = new FileBlockStore(dataDir.resolve("blocks"));
-      ServiceRegistry registry = new ServiceRegistry(dataDir.resolve("services"), blocks);
+      data.privateDirectory("spool");
+      FileBlockStore blocks = new FileBlockStore(data.privateDirectory("blocks"));
+      ServiceRegistry registry = new ServiceRegistry(data.privateDirectory("services"), blocks);
 
-      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout()));
+      ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout())
+          .withLogRotation(config.containerLogMaxBytes(), config.containerLogFiles()));
       opened.add(runtime);
       String networkName = config.networkName().isEmpty() ? "celaut-" + nodeId : config.networkName();
       NodeNetwork network = runtime.ensureNetwork(networkName);
@@ -128,18 +133,23 @@ public final class Node implements AutoCloseable {
           new Tokens(new SecureRandom()), clock,
           new InstanceManager.Settings(nodeId, network, port, config.advertisedHost(), config.defaultMemLimitBytes(),
               new Admission.Limits(config.maxChildDepth(), config.maxChildrenPerInstance(), config.maxTotalMemBytes()),
-              config.startTimeout(), config.readyTimeout()));
+              config.startTimeout(), config.readyTimeout(),
+              ContainerPolicy.of(config.defaultCpus(), config.pidsLimit(), config.containerCapabilities())));
       InstanceManager.ReconcileReport rec = instances.reconcile();
       log.info("reconciled adopted={} containers_removed={} instances_ended={} descendants_stopped={}",
           rec.adopted(), rec.containersRemoved(), rec.instancesEnded(), rec.descendantsStopped());
+      StorageCollector storage = new StorageCollector(registry, blocks, spool, runtime, new ServiceUseStore(db),
+          clock, config.diskBudgetBytes());
+      opened.add(storage);
+      storage.startBackground(StorageCollector.PERIOD);
 
       ExecutorService workers = Executors.newCachedThreadPool(named("gateway-call"));
       opened.add(workers::shutdownNow);
       Gateway gateway = new Gateway(registry, instances, () -> self(config, port, clock),
-          config.maxRecursionHops(), INPUT_TIMEOUT);
+          config.maxRecursionHops(), INPUT_TIMEOUT, storage);
       DecoderLimits limits = new DecoderLimits(config.maxMessageBytes(), config.maxServiceBytes());
       var definition = gateway.service(workers, spool, blocks, limits).definition();
-      var admin = new AdminService(instanceStore, registry, instances).definition();
+      var admin = new AdminService(instanceStore, registry, instances, storage).definition();
 
       List<Server> servers = new ArrayList<>();
       List<String> hosts = new ArrayList<>(List.of(config.bindHost()));
@@ -165,7 +175,7 @@ public final class Node implements AutoCloseable {
       log.info("node started node={} gateway={}:{} network={} instance_gateway={}:{} data_dir={}",
           nodeId, config.bindHost(), port, network.name(), network.gatewayIp(), port, dataDir);
       return new Node(config, nodeId, port, lockChannel, lock, db, runtime, registry, instances,
-          workers, servers, network);
+          workers, servers, network, storage);
     } catch (NodeStartException e) {
       closeAll(opened);
       throw e;
@@ -208,6 +218,11 @@ public final class Node implements AutoCloseable {
     return registry;
   }
 
+  /** The disk garbage collector (for tools and tests in the same process). */
+  public StorageCollector storage() {
+    return storage;
+  }
+
   /** Blocks until the gateway stops. */
   public void awaitTermination() throws InterruptedException {
     for (Server s : servers) {
@@ -239,6 +254,7 @@ public final class Node implements AutoCloseable {
       }
     }
     workers.shutdownNow();
+    storage.close();
     if (config.stopInstancesOnShutdown()) {
       try {
         instances.stopAll("the node shut down");

@@ -7,12 +7,14 @@ import org.celaut.proto.admin.ListInstancesResponse;
 import org.celaut.proto.admin.ListServicesRequest;
 import org.celaut.proto.admin.ListServicesResponse;
 import org.celaut.proto.admin.StopInstanceRequest;
+import org.celaut.proto.admin.RemoveServiceRequest;
+import org.celaut.proto.admin.RemoveServiceResponse;
 import org.celaut.proto.admin.StopInstanceResponse;
 
 /**
  * The {@code celaut.admin.Admin} service: our extension (not in the reference protocol) that lets
- * a maintainer's CLI list instances and services and stop an instance by id. Nodes serve it to
- * loopback callers only.
+ * a maintainer's CLI list instances and services, stop an instance by id and remove services.
+ * Nodes serve it to loopback callers only.
  */
 public final class AdminMethods {
 
@@ -40,6 +42,14 @@ public final class AdminMethods {
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "StopInstance"))
           .setRequestMarshaller(ProtoUtils.marshaller(StopInstanceRequest.getDefaultInstance()))
           .setResponseMarshaller(ProtoUtils.marshaller(StopInstanceResponse.getDefaultInstance()))
+          .build();
+
+  public static final MethodDescriptor<RemoveServiceRequest, RemoveServiceResponse> REMOVE_SERVICE =
+      MethodDescriptor.<RemoveServiceRequest, RemoveServiceResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "RemoveService"))
+          .setRequestMarshaller(ProtoUtils.marshaller(RemoveServiceRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(RemoveServiceResponse.getDefaultInstance()))
           .build();
 
   private AdminMethods() {}

@@ -23,6 +23,8 @@ import org.celaut.node.instances.StopOutcome;
 import org.celaut.node.instances.Tokens;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.node.registry.StoredService;
+import org.celaut.node.storage.RemovalRefusedException;
+import org.celaut.node.storage.StorageCollector;
 import org.celaut.node.store.InstanceRecord;
 import org.celaut.node.store.InstanceStore;
 import org.celaut.node.runtime.RuntimeFailure;
@@ -32,17 +34,21 @@ import org.celaut.proto.admin.ListInstancesRequest;
 import org.celaut.proto.admin.ListInstancesResponse;
 import org.celaut.proto.admin.ListServicesRequest;
 import org.celaut.proto.admin.ListServicesResponse;
+import org.celaut.proto.admin.RemoveServiceRequest;
+import org.celaut.proto.admin.RemoveServiceResponse;
 import org.celaut.proto.admin.ServiceInfo;
 import org.celaut.proto.admin.StopInstanceRequest;
 import org.celaut.proto.admin.StopInstanceResponse;
 import org.celaut.proto.celaut.Instance;
 import org.celaut.protocol.AdminMethods;
+import org.celaut.protocol.Hashes;
 
 /**
  * The maintainer's API ({@code celaut.admin.Admin}): list instances and services, stop an
- * instance by its public id. Served only to loopback callers: instances reach the node through
- * its Docker network, never through loopback, so a service can neither list nor stop its
- * neighbours; and whoever is on the node's machine could remove the containers anyway.
+ * instance by its public id, remove a service. Served only to loopback callers: instances reach
+ * the node through its Docker network, never through loopback, so a service can neither list,
+ * stop nor remove its neighbours' things; and whoever is on the node's machine could remove the
+ * containers anyway.
  */
 public final class AdminService {
 
@@ -51,11 +57,14 @@ public final class AdminService {
   private final InstanceStore instances;
   private final ServiceRegistry registry;
   private final InstanceManager manager;
+  private final StorageCollector storage;
 
-  public AdminService(InstanceStore instances, ServiceRegistry registry, InstanceManager manager) {
+  public AdminService(InstanceStore instances, ServiceRegistry registry, InstanceManager manager,
+      StorageCollector storage) {
     this.instances = instances;
     this.registry = registry;
     this.manager = manager;
+    this.storage = storage;
   }
 
   public ServerServiceDefinition definition() {
@@ -63,6 +72,7 @@ public final class AdminService {
         .addMethod(AdminMethods.LIST_INSTANCES, ServerCalls.asyncUnaryCall(this::listInstances))
         .addMethod(AdminMethods.LIST_SERVICES, ServerCalls.asyncUnaryCall(this::listServices))
         .addMethod(AdminMethods.STOP_INSTANCE, ServerCalls.asyncUnaryCall(this::stopInstance))
+        .addMethod(AdminMethods.REMOVE_SERVICE, ServerCalls.asyncUnaryCall(this::removeService))
         .build();
     return ServerInterceptors.intercept(def, new LoopbackOnly());
   }
@@ -109,15 +119,19 @@ public final class AdminService {
   private void listServices(ListServicesRequest req, StreamObserver<ListServicesResponse> out) {
     try {
       ListServicesResponse.Builder b = ListServicesResponse.newBuilder();
-      for (StoredService s : registry.list()) {
+      for (StorageCollector.Usage u : storage.usage()) {
+        StoredService s = u.service();
         b.addServices(ServiceInfo.newBuilder()
             .setId(s.idHex())
             .addAllTags(s.metadata().getHashtag().getTagList())
-            .setSizeBytes(s.expandedSize()));
+            .setSizeBytes(s.expandedSize())
+            .setDiskBytes(u.diskBytes())
+            .setLastUsedMs(u.lastUsedMillis())
+            .setLiveInstances(u.liveInstances().size()));
       }
       out.onNext(b.build());
       out.onCompleted();
-    } catch (IOException e) {
+    } catch (IOException | StoreException e) {
       out.onError(Status.INTERNAL.withDescription("cannot list services: " + e.getMessage()).asException());
     }
   }
@@ -155,6 +169,36 @@ public final class AdminService {
       out.onNext(StopInstanceResponse.newBuilder().setId(stopped.instance().id())
           .addAllDescendantIds(stopped.descendantIds()).build());
       out.onCompleted();
+    }
+  }
+
+  private void removeService(RemoveServiceRequest req, StreamObserver<RemoveServiceResponse> out) {
+    if (!Hashes.isSha3Hex(req.getId())) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("'" + req.getId()
+          + "' is not a service id (64 hex characters, as `celaut services` lists them)").asException());
+      return;
+    }
+    try {
+      StorageCollector.Removed r = storage.remove(req.getId());
+      out.onNext(RemoveServiceResponse.newBuilder()
+          .setId(r.serviceId())
+          .setTag(r.tag())
+          .setFreedBytes(r.freedBytes())
+          .setImagesRemoved(r.imagesRemoved())
+          .setBlocksRemoved(r.blocksRemoved())
+          .setBlocksLeft(r.blocksLeft())
+          .build());
+      out.onCompleted();
+    } catch (RemovalRefusedException e) {
+      Status status = switch (e.kind()) {
+        case NOT_FOUND -> Status.NOT_FOUND;
+        // The node answered: its engine being down is not the node being unreachable.
+        case IN_USE, ENGINE_REFUSED, ENGINE_UNAVAILABLE -> Status.FAILED_PRECONDITION;
+      };
+      out.onError(status.withDescription(e.getMessage()).asException());
+    } catch (IOException | StoreException e) {
+      out.onError(Status.INTERNAL.withDescription("cannot remove service " + req.getId() + ": " + e.getMessage())
+          .asException());
     }
   }
 

@@ -2,6 +2,10 @@ package org.celaut.node.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import org.celaut.node.instances.ContainerPolicy;
+import org.celaut.node.runtime.ContainerCapabilities;
+import org.celaut.node.runtime.docker.DockerRuntimeConfig;
 
 /**
  * Everything a node is configured with. Every field has a documented default ({@link
@@ -28,6 +32,13 @@ import java.time.Duration;
  *     request's recursion guard says more or nothing
  * @param readyTimeout how long a new instance may take to open its TCP slots before the start
  *     fails and its container is removed
+ * @param pidsLimit most processes and threads one instance's container may hold at once
+ * @param defaultCpus cores an instance gets when its service declares no CPU quota
+ * @param containerLogMaxBytes size at which an instance's output log is rotated
+ * @param containerLogFiles how many rotated log files an instance keeps (current one included)
+ * @param containerCapabilities Linux capabilities every instance keeps; all others are dropped
+ * @param diskBudgetBytes most disk the node's stored services, blocks and images may take before
+ *     the least recently used ones without a live instance are removed; 0 = no budget
  */
 public record NodeConfig(
     Path dataDir,
@@ -46,7 +57,13 @@ public record NodeConfig(
     int maxChildrenPerInstance,
     long maxTotalMemBytes,
     int maxRecursionHops,
-    Duration readyTimeout) {
+    Duration readyTimeout,
+    long pidsLimit,
+    double defaultCpus,
+    long containerLogMaxBytes,
+    int containerLogFiles,
+    Set<String> containerCapabilities,
+    long diskBudgetBytes) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of(".celaut", "node");
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -61,6 +78,13 @@ public record NodeConfig(
   public static final int DEFAULT_MAX_CHILDREN_PER_INSTANCE = 16;
   public static final int DEFAULT_MAX_RECURSION_HOPS = 16;
   public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+  public static final long DEFAULT_PIDS_LIMIT = ContainerPolicy.DEFAULT_PIDS_LIMIT;
+  public static final double DEFAULT_CPUS = ContainerPolicy.DEFAULT_CPUS;
+  public static final long DEFAULT_CONTAINER_LOG_MAX_BYTES = DockerRuntimeConfig.DEFAULT_LOG_MAX_BYTES;
+  public static final int DEFAULT_CONTAINER_LOG_FILES = DockerRuntimeConfig.DEFAULT_LOG_FILES;
+  public static final Set<String> DEFAULT_CONTAINER_CAPABILITIES = ContainerCapabilities.DEFAULT_KEPT;
+  /** Two services of the largest size accepted (4 GiB), each with its image. */
+  public static final long DEFAULT_DISK_BUDGET_BYTES = 16L << 30;
 
   public NodeConfig {
     if (port < 0 || port > 65535) {
@@ -85,6 +109,20 @@ public record NodeConfig(
     }
     if (maxRecursionHops < 1) {
       throw new IllegalArgumentException("max recursion hops must be at least 1, got " + maxRecursionHops);
+    }
+    if (pidsLimit < 1) {
+      throw new IllegalArgumentException("the pids limit must be at least 1, got " + pidsLimit);
+    }
+    if (!(defaultCpus >= 0.01 && defaultCpus <= 1024)) {
+      throw new IllegalArgumentException("default cpus must be 0.01 to 1024, got " + defaultCpus);
+    }
+    if (containerLogMaxBytes < 1024 || containerLogFiles < 1) {
+      throw new IllegalArgumentException("container logs need at least 1 KiB and 1 file, got "
+          + containerLogMaxBytes + " bytes and " + containerLogFiles + " file(s)");
+    }
+    containerCapabilities = ContainerCapabilities.check(containerCapabilities);
+    if (diskBudgetBytes < 0) {
+      throw new IllegalArgumentException("the disk budget must not be negative, got " + diskBudgetBytes);
     }
   }
 
@@ -124,6 +162,12 @@ public record NodeConfig(
     b.maxTotalMemBytes = maxTotalMemBytes;
     b.maxRecursionHops = maxRecursionHops;
     b.readyTimeout = readyTimeout;
+    b.pidsLimit = pidsLimit;
+    b.defaultCpus = defaultCpus;
+    b.containerLogMaxBytes = containerLogMaxBytes;
+    b.containerLogFiles = containerLogFiles;
+    b.containerCapabilities = containerCapabilities;
+    b.diskBudgetBytes = diskBudgetBytes;
     return b;
   }
 
@@ -178,6 +222,12 @@ public record NodeConfig(
     private long maxTotalMemBytes = physicalMemoryBytes();
     private int maxRecursionHops = DEFAULT_MAX_RECURSION_HOPS;
     private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+    private long pidsLimit = DEFAULT_PIDS_LIMIT;
+    private double defaultCpus = DEFAULT_CPUS;
+    private long containerLogMaxBytes = DEFAULT_CONTAINER_LOG_MAX_BYTES;
+    private int containerLogFiles = DEFAULT_CONTAINER_LOG_FILES;
+    private Set<String> containerCapabilities = DEFAULT_CONTAINER_CAPABILITIES;
+    private long diskBudgetBytes = DEFAULT_DISK_BUDGET_BYTES;
 
     private Builder() {}
 
@@ -198,13 +248,20 @@ public record NodeConfig(
     public Builder maxTotalMemBytes(long v) { maxTotalMemBytes = v; return this; }
     public Builder maxRecursionHops(int v) { maxRecursionHops = v; return this; }
     public Builder readyTimeout(Duration v) { readyTimeout = v; return this; }
+    public Builder pidsLimit(long v) { pidsLimit = v; return this; }
+    public Builder defaultCpus(double v) { defaultCpus = v; return this; }
+    public Builder containerLogMaxBytes(long v) { containerLogMaxBytes = v; return this; }
+    public Builder containerLogFiles(int v) { containerLogFiles = v; return this; }
+    public Builder containerCapabilities(Set<String> v) { containerCapabilities = v; return this; }
+    public Builder diskBudgetBytes(long v) { diskBudgetBytes = v; return this; }
 
     /** The configuration; throws {@link IllegalArgumentException} naming a bad value. */
     public NodeConfig build() {
       return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
           defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
           stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes,
-          maxRecursionHops, readyTimeout);
+          maxRecursionHops, readyTimeout, pidsLimit, defaultCpus, containerLogMaxBytes,
+          containerLogFiles, containerCapabilities, diskBudgetBytes);
     }
   }
 }

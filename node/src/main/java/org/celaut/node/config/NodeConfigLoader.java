@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * docker-host}, {@code network-name}, {@code default-mem-limit-bytes}, {@code max-service-bytes},
  * {@code max-message-bytes}, {@code start-timeout-seconds}, {@code shutdown-grace-seconds}, {@code
  * stop-instances-on-shutdown}, {@code max-child-depth}, {@code max-children-per-instance}, {@code
- * max-total-mem-bytes}, {@code max-recursion-hops}, {@code ready-timeout-seconds}. An unknown key in the file or the flags is an error (a typo must
+ * max-total-mem-bytes}, {@code max-recursion-hops}, {@code ready-timeout-seconds}, {@code pids-limit},
+ * {@code default-cpus}, {@code container-log-max-bytes}, {@code container-log-files}, {@code
+ * container-capabilities}, {@code disk-budget-bytes}. An unknown key in the file or the flags is an error (a typo must
  * not silently fall back to a default); unknown {@code CELAUT_} variables are ignored because the
  * CLI shares that prefix.
  */
@@ -48,7 +50,13 @@ public final class NodeConfigLoader {
           "max-children-per-instance",
           "max-total-mem-bytes",
           "max-recursion-hops",
-          "ready-timeout-seconds");
+          "ready-timeout-seconds",
+          "pids-limit",
+          "default-cpus",
+          "container-log-max-bytes",
+          "container-log-files",
+          "container-capabilities",
+          "disk-budget-bytes");
 
   private NodeConfigLoader() {}
 
@@ -111,7 +119,13 @@ public final class NodeConfigLoader {
         v.integer("max-children-per-instance", d.maxChildrenPerInstance(), 0, 100_000),
         v.bytes("max-total-mem-bytes", d.maxTotalMemBytes()),
         v.integer("max-recursion-hops", d.maxRecursionHops(), 1, 1000),
-        Duration.ofSeconds(v.integer("ready-timeout-seconds", (int) d.readyTimeout().toSeconds(), 1, 3600)));
+        Duration.ofSeconds(v.integer("ready-timeout-seconds", (int) d.readyTimeout().toSeconds(), 1, 3600)),
+        v.integer("pids-limit", (int) d.pidsLimit(), 1, 4_194_304),
+        v.decimal("default-cpus", d.defaultCpus(), 0.01, 1024),
+        v.bytes("container-log-max-bytes", d.containerLogMaxBytes()),
+        v.integer("container-log-files", d.containerLogFiles(), 1, 100),
+        v.capabilities("container-capabilities", d.containerCapabilities()),
+        v.budget("disk-budget-bytes", d.diskBudgetBytes()));
   }
 
   private static void layer(
@@ -166,6 +180,48 @@ public final class NodeConfigLoader {
         return n;
       } catch (NumberFormatException e) {
         throw bad(key, s, "a size in bytes, optionally with a KiB/MiB/GiB suffix");
+      }
+    }
+
+    double decimal(String key, double dflt, double min, double max) {
+      String s = merged.get(key);
+      if (s == null) {
+        return dflt;
+      }
+      try {
+        double n = Double.parseDouble(s);
+        if (!(n >= min && n <= max)) {
+          throw bad(key, s, "a number from " + min + " to " + max);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw bad(key, s, "a number from " + min + " to " + max + " (e.g. 1.5)");
+      }
+    }
+
+    /** A size, or 0 / none / unlimited for no budget. */
+    long budget(String key, long dflt) {
+      String s = merged.get(key);
+      if (s == null) {
+        return dflt;
+      }
+      String t = s.trim().toLowerCase(Locale.ROOT);
+      if (t.equals("0") || t.equals("none") || t.equals("unlimited")) {
+        return 0;
+      }
+      return bytes(key, dflt);
+    }
+
+    Set<String> capabilities(String key, Set<String> dflt) {
+      String s = merged.get(key);
+      if (s == null) {
+        return dflt;
+      }
+      try {
+        return org.celaut.node.runtime.ContainerCapabilities.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            key + " = '" + s + "' (from " + origin.get(key) + "): " + e.getMessage());
       }
     }
 

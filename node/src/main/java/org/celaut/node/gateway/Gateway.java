@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.celaut.node.instances.InstanceManager;
 import org.celaut.node.instances.TreesInFlight;
 import org.celaut.node.registry.ServiceRegistry;
+import org.celaut.node.storage.ServiceUse;
 import org.celaut.proto.celaut.Peer;
 import org.celaut.protocol.bee.DecoderLimits;
 import org.celaut.protocol.blocks.BlockStore;
@@ -27,9 +28,15 @@ public final class Gateway {
    */
   public Gateway(ServiceRegistry registry, InstanceManager instances, Supplier<Peer> self,
       int maxRecursionHops, Duration inputTimeout) {
+    this(registry, instances, self, maxRecursionHops, inputTimeout, ServiceUse.NONE);
+  }
+
+  /** As above; StartService tells {@code serviceUse} what it uses, so it is not collected meanwhile. */
+  public Gateway(ServiceRegistry registry, InstanceManager instances, Supplier<Peer> self,
+      int maxRecursionHops, Duration inputTimeout, ServiceUse serviceUse) {
     TreesInFlight trees = new TreesInFlight();
     this.handlers = Map.of(
-        "StartService", new StartServiceCall(registry, instances, trees, maxRecursionHops, inputTimeout),
+        "StartService", new StartServiceCall(registry, instances, trees, maxRecursionHops, inputTimeout, serviceUse),
         "ModifyServiceSystemResources", new ModifyServiceSystemResourcesCall(instances, inputTimeout),
         "StopService", new StopServiceCall(instances, inputTimeout),
         "GetService", new GetServiceCall(registry, inputTimeout),

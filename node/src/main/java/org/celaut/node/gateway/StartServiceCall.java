@@ -17,6 +17,7 @@ import org.celaut.node.registry.InvalidServiceException;
 import org.celaut.node.registry.ServiceRegistry;
 import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.store.InstanceRecord;
+import org.celaut.node.storage.ServiceUse;
 import org.celaut.node.store.StoreException;
 import org.celaut.proto.celaut.Client;
 import org.celaut.proto.celaut.Configuration;
@@ -39,6 +40,10 @@ import org.celaut.protocol.bee.SpooledMessage;
  * A new tree's token — the guard's, or a fresh one — is held in {@link TreesInFlight} while the
  * call is answered, so the same tree coming back through other nodes is refused; a child joins
  * its parent's tree, where {@link org.celaut.node.instances.Admission} refuses loops by service.
+ *
+ * <p>The whole call holds a {@link ServiceUse} lease, and every service it names is pinned before
+ * it is looked up, so the disk garbage collector never removes what this call is uploading or
+ * launching.
  */
 final class StartServiceCall implements CallHandler {
 
@@ -47,9 +52,11 @@ final class StartServiceCall implements CallHandler {
   private final TreesInFlight trees;
   private final int maxRecursionHops;
   private final Duration inputTimeout;
+  private final ServiceUse serviceUse;
 
   StartServiceCall(ServiceRegistry registry, InstanceManager instances, TreesInFlight trees,
-      int maxRecursionHops, Duration inputTimeout) {
+      int maxRecursionHops, Duration inputTimeout, ServiceUse serviceUse) {
+    this.serviceUse = serviceUse;
     this.registry = registry;
     this.instances = instances;
     this.trees = trees;
@@ -60,14 +67,14 @@ final class StartServiceCall implements CallHandler {
   @Override
   public void handle(CallContext ctx) throws StatusException, StoreException, IOException {
     List<TreesInFlight.Lease> leases = new ArrayList<>();
-    try {
-      handle(ctx, leases);
+    try (ServiceUse.Lease use = serviceUse.begin()) {
+      handle(ctx, leases, use);
     } finally {
       leases.forEach(TreesInFlight.Lease::close);
     }
   }
 
-  private void handle(CallContext ctx, List<TreesInFlight.Lease> leases)
+  private void handle(CallContext ctx, List<TreesInFlight.Lease> leases, ServiceUse.Lease use)
       throws StatusException, StoreException, IOException {
     Optional<RecursionGuards.Checked> guard = Optional.empty();
     // A caller off the node network is never a local instance: its tree is taken at once, so a
@@ -89,11 +96,11 @@ final class StartServiceCall implements CallHandler {
         switch (p.index()) {
           case 1 -> clientId = Optional.of(((Client) p.message()).getClientId()).filter(s -> !s.isEmpty());
           case 3 -> config = (Configuration) p.message();
-          case 4 -> resolved = name(named, (Metadata.HashTag.Hash) p.message());
+          case 4 -> resolved = name(named, (Metadata.HashTag.Hash) p.message(), use);
           case 5 -> {
             metadata = (Metadata) p.message();
             for (Metadata.HashTag.Hash h : metadata.getHashtag().getHashList()) {
-              String r = name(named, h);
+              String r = name(named, h, use);
               resolved = resolved == null ? r : resolved;
             }
           }
@@ -108,7 +115,7 @@ final class StartServiceCall implements CallHandler {
           default -> { }
         }
       } else if (e instanceof BeeEvent.Spooled s) {
-        resolved = receive(s.message(), named, metadata);
+        resolved = receive(s.message(), named, metadata, use);
       } else if (e instanceof BeeEvent.BlockHeld held) {
         // We have this block already: ask the sender to skip its body (ignored by old senders).
         ctx.sendFrame(BeeEncoder.skip(held.blockIdHex()));
@@ -168,16 +175,17 @@ final class StartServiceCall implements CallHandler {
   }
 
   /** Records a named SHA3 hash; returns it if the registry already holds that service. */
-  private String name(Set<String> named, Metadata.HashTag.Hash h) {
+  private String name(Set<String> named, Metadata.HashTag.Hash h, ServiceUse.Lease use) throws IOException {
     if (!h.getType().equals(Hashes.SHA3_256_TYPE) || h.getValue().size() != Hashes.SHA3_256_BYTES) {
       return null; // other algorithms name it too, but we only key by SHA3-256
     }
     String id = Hashes.toHex(h.getValue());
     named.add(id);
+    use.pin(id);
     return registry.contains(id) ? id : null;
   }
 
-  private String receive(SpooledMessage body, Set<String> named, Metadata metadata)
+  private String receive(SpooledMessage body, Set<String> named, Metadata metadata, ServiceUse.Lease use)
       throws StatusException, IOException {
     String computed = Hashes.toHex(body.sha3());
     if (!named.isEmpty() && !named.contains(computed)) {
@@ -185,6 +193,7 @@ final class StartServiceCall implements CallHandler {
       throw CallContext.error(Status.Code.INVALID_ARGUMENT, "the service body hashes to " + computed
           + " but the request named " + named + "; nothing was stored");
     }
+    use.pin(computed);
     try {
       registry.put(body, metadata);
     } catch (InvalidServiceException ex) {

@@ -79,10 +79,11 @@ public final class InstanceManager {
    * @param attributionWait how long {@link #callerOf} waits for a container that is still
    *     starting to have its address recorded
    * @param readyTimeout how long a new instance may take to open its TCP slots
+   * @param containers CPU default, pids limit and capabilities of every instance's container
    */
   public record Settings(
       String nodeId, NodeNetwork network, int gatewayPort, String advertisedHost, long defaultMemLimitBytes,
-      Admission.Limits limits, Duration attributionWait, Duration readyTimeout) {}
+      Admission.Limits limits, Duration attributionWait, Duration readyTimeout, ContainerPolicy containers) {}
 
   /** Who asks for a start. */
   public sealed interface Origin {
@@ -159,7 +160,7 @@ public final class InstanceManager {
     StoredService stored = registry.get(serviceIdHex)
         .orElseThrow(() -> new LaunchRefusedException("service " + serviceIdHex + " is not on this node"));
     Service service = stored.service();
-    LaunchPlan plan = LaunchPlan.of(service, config, settings.defaultMemLimitBytes());
+    LaunchPlan plan = LaunchPlan.of(service, config, settings.defaultMemLimitBytes(), settings.containers());
     Sysresources init = plan.initialResources();
 
     String id = tokens.newInstanceId();
@@ -185,6 +186,7 @@ public final class InstanceManager {
         ContainerLabels.INSTANCE, id,
         ContainerLabels.SERVICE, serviceIdHex);
     ContainerSpec spec = new ContainerSpec(
+        ContainerSpec.nameFor(id),
         imageRef,
         plan.entrypoint(),
         plan.environment(),
@@ -193,6 +195,8 @@ public final class InstanceManager {
         init.getMemLimit(),
         init.getCpuPeriod(),
         init.getCpuQuota(),
+        settings.containers().pidsLimit(),
+        settings.containers().capabilities(),
         plan.ports(),
         settings.network().name(),
         settings.advertisedHost(),

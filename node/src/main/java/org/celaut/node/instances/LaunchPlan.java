@@ -32,13 +32,25 @@ public record LaunchPlan(
   /** The architecture this node runs. */
   public static final String NATIVE_ARCHITECTURE = "linux/amd64";
 
+  /** As {@link #of(Service, Configuration, long, ContainerPolicy)} with the default policy. */
+  public static LaunchPlan of(Service service, Configuration config, long defaultMemLimitBytes)
+      throws LaunchRefusedException {
+    return of(service, config, defaultMemLimitBytes, ContainerPolicy.DEFAULTS);
+  }
+
   /**
    * Decides how to run {@code service} with {@code config}, or explains why it cannot run here.
    *
+   * <p>Resources at start are the service's {@code resources.at_init}, with two gaps filled: no
+   * memory limit (or 0) gets {@code defaultMemLimitBytes}; no CPU quota (or 0) gets the policy's
+   * default period and quota, so no instance runs without a CPU limit. A declared quota without a
+   * period gets the kernel's 100 ms period.
+   *
    * @param defaultMemLimitBytes memory for a service that declares none
+   * @param policy the node's CPU default for a service that declares none
    */
-  public static LaunchPlan of(Service service, Configuration config, long defaultMemLimitBytes)
-      throws LaunchRefusedException {
+  public static LaunchPlan of(Service service, Configuration config, long defaultMemLimitBytes,
+      ContainerPolicy policy) throws LaunchRefusedException {
     Service.Container c = service.getContainer();
     List<String> archTags = c.getArchitecture().getTagsList();
     if (!archTags.isEmpty() && archTags.stream().noneMatch(LaunchPlan::isNative)) {
@@ -67,6 +79,11 @@ public record LaunchPlan(
     Sysresources.Builder init = atInit.toBuilder();
     if (!atInit.hasMemLimit() || atInit.getMemLimit() == 0) {
       init.setMemLimit(defaultMemLimitBytes);
+    }
+    if (atInit.getCpuQuota() == 0) {
+      init.setCpuPeriod(policy.defaultCpuPeriodMicros()).setCpuQuota(policy.defaultCpuQuotaMicros());
+    } else if (atInit.getCpuPeriod() == 0) {
+      init.setCpuPeriod(ResourceChange.DEFAULT_CPU_PERIOD_MICROS);
     }
 
     List<ContainerSpec.PortSpec> ports = new ArrayList<>();

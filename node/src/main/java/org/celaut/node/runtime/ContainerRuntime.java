@@ -55,6 +55,21 @@ public interface ContainerRuntime extends AutoCloseable {
         getClass().getSimpleName() + " cannot change the limits of a running container");
   }
 
+  /** Every image carrying this node's owner label, for the disk garbage collector. */
+  default List<OwnedImage> listImages() throws RuntimeFailure {
+    return List.of();
+  }
+
+  /**
+   * Removes an image, never by force: if a container (running or not) still uses it, nothing is
+   * removed and this throws {@code ENGINE_ERROR} with the engine's reason. An image that is
+   * already gone is not an error.
+   */
+  default void removeImage(String ref) throws RuntimeFailure {
+    throw new RuntimeFailure(RuntimeFailure.Kind.ENGINE_ERROR,
+        getClass().getSimpleName() + " cannot remove images");
+  }
+
   /** Stops and removes a container; a container that is already gone is not an error. */
   void remove(String containerId) throws RuntimeFailure;
 

@@ -98,4 +98,44 @@ class NodeConfigLoaderTest {
     assertThat(c.port()).isEqualTo(9100);
     assertThat(c.networkName()).isEqualTo("my-net");
   }
+
+  @Test
+  void isolationAndDiskKeysHaveDocumentedDefaults() {
+    NodeConfig d = NodeConfigLoader.load(Map.of(), Map.of(), Map.of());
+    assertThat(d.pidsLimit()).isEqualTo(512);
+    assertThat(d.defaultCpus()).isEqualTo(1.0);
+    assertThat(d.containerLogMaxBytes()).isEqualTo(10L << 20);
+    assertThat(d.containerLogFiles()).isEqualTo(3);
+    assertThat(d.containerCapabilities()).containsExactly("NET_BIND_SERVICE");
+    assertThat(d.diskBudgetBytes()).isEqualTo(16L << 30);
+
+    NodeConfig c = NodeConfigLoader.load(Map.of("pids-limit", "64", "default-cpus", "0.5"),
+        NodeConfigLoader.fromEnvironment(Map.of("CELAUT_CONTAINER_CAPABILITIES", "cap_chown, NET_BIND_SERVICE")),
+        Map.of("container-log-max-bytes", "1MiB", "container-log-files", "2", "disk-budget-bytes", "2GiB"));
+    assertThat(c.pidsLimit()).isEqualTo(64);
+    assertThat(c.defaultCpus()).isEqualTo(0.5);
+    assertThat(c.containerCapabilities()).containsExactlyInAnyOrder("CHOWN", "NET_BIND_SERVICE");
+    assertThat(c.containerLogMaxBytes()).isEqualTo(1L << 20);
+    assertThat(c.containerLogFiles()).isEqualTo(2);
+    assertThat(c.diskBudgetBytes()).isEqualTo(2L << 30);
+    assertThat(NodeConfigLoader.load(Map.of(), Map.of(), Map.of("disk-budget-bytes", "none")).diskBudgetBytes())
+        .as("no budget").isZero();
+    assertThat(NodeConfigLoader.load(Map.of(), Map.of(), Map.of("container-capabilities", "")).containerCapabilities())
+        .as("an empty list keeps none").isEmpty();
+  }
+
+  @Test
+  void badIsolationValuesNameTheKey() {
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("container-capabilities", "NET_BIND,CHOWN")))
+        .hasMessageContaining("container-capabilities = 'NET_BIND,CHOWN' (from flags)")
+        .hasMessageContaining("'NET_BIND' is not a Linux capability");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("default-cpus", "lots")))
+        .hasMessageContaining("default-cpus = 'lots'");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("default-cpus", "0")))
+        .hasMessageContaining("0.01 to 1024");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("pids-limit", "0")))
+        .hasMessageContaining("pids-limit");
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("disk-budget-bytes", "-1")))
+        .hasMessageContaining("disk-budget-bytes");
+  }
 }

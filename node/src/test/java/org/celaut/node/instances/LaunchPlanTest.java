@@ -52,6 +52,37 @@ class LaunchPlanTest {
   }
 
   @Test
+  void aServiceThatDeclaresNoCpuGetsTheNodeDefaultAndOneThatDoesKeepsItsOwn() throws Exception {
+    ContainerPolicy halfACore = ContainerPolicy.of(0.5, 512, java.util.Set.of());
+    Sysresources none = LaunchPlan.of(service().build(), Configuration.getDefaultInstance(), 128L << 20, halfACore)
+        .initialResources();
+    assertThat(none.getCpuPeriod()).isEqualTo(100_000);
+    assertThat(none.getCpuQuota()).isEqualTo(50_000);
+
+    Service declared = service().setContainer(service().getContainer().toBuilder()
+        .setResources(Service.Container.Resources.newBuilder()
+            .setAtInit(Sysresources.newBuilder().setCpuPeriod(200_000).setCpuQuota(400_000)))).build();
+    Sysresources own = LaunchPlan.of(declared, Configuration.getDefaultInstance(), 128L << 20, halfACore)
+        .initialResources();
+    assertThat(own.getCpuPeriod()).isEqualTo(200_000);
+    assertThat(own.getCpuQuota()).isEqualTo(400_000);
+
+    Service quotaOnly = service().setContainer(service().getContainer().toBuilder()
+        .setResources(Service.Container.Resources.newBuilder()
+            .setAtInit(Sysresources.newBuilder().setCpuQuota(150_000)))).build();
+    Sysresources q = LaunchPlan.of(quotaOnly, Configuration.getDefaultInstance(), 128L << 20, halfACore)
+        .initialResources();
+    assertThat(q.getCpuPeriod()).as("a quota needs its period").isEqualTo(100_000);
+    assertThat(q.getCpuQuota()).isEqualTo(150_000);
+
+    Service periodOnly = service().setContainer(service().getContainer().toBuilder()
+        .setResources(Service.Container.Resources.newBuilder()
+            .setAtInit(Sysresources.newBuilder().setCpuPeriod(50_000)))).build();
+    assertThat(LaunchPlan.of(periodOnly, Configuration.getDefaultInstance(), 128L << 20, halfACore)
+        .initialResources().getCpuQuota()).as("a period alone limits nothing: the default applies").isEqualTo(50_000);
+  }
+
+  @Test
   void passesOnlyCIdentifierVariablesAndTheLastValueWins() throws Exception {
     Configuration cfg = Configuration.newBuilder()
         .addEnvironmentVariables(kv("GREETING", "first"))

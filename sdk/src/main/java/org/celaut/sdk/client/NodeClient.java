@@ -401,6 +401,29 @@ public final class NodeClient implements AutoCloseable {
     return Async.run(executor, () -> stopInstanceById(instanceId));
   }
 
+  /**
+   * Removes a stored service from the node, with its images and the blocks no other service uses
+   * (admin extension, loopback callers only).
+   *
+   * @throws NotFoundException the node holds no such service
+   * @throws RequestRejectedException a live instance or a start in flight uses it, or the engine
+   *     keeps its image; nothing was removed
+   */
+  public org.celaut.proto.admin.RemoveServiceResponse removeService(String serviceIdHex) throws CelautException {
+    try {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(channel, org.celaut.protocol.AdminMethods.REMOVE_SERVICE,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(SHORT_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+          org.celaut.proto.admin.RemoveServiceRequest.newBuilder().setId(serviceIdHex).build());
+    } catch (StatusRuntimeException e) {
+      throw failure("remove service " + serviceIdHex, e);
+    }
+  }
+
+  /** {@link #removeService} on the client's executor. */
+  public CompletableFuture<org.celaut.proto.admin.RemoveServiceResponse> removeServiceAsync(String serviceIdHex) {
+    return Async.run(executor, () -> removeService(serviceIdHex));
+  }
+
   /** The node this client talks to, as {@code host:port}. */
   public String address() {
     return channel.authority();

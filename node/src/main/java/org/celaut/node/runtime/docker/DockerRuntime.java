@@ -7,10 +7,13 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Statistics;
@@ -52,6 +55,7 @@ import org.celaut.node.runtime.ImageSource;
 import org.celaut.node.runtime.MalformedFilesystemException;
 import org.celaut.node.runtime.NodeNetwork;
 import org.celaut.node.runtime.OwnedContainer;
+import org.celaut.node.runtime.OwnedImage;
 import org.celaut.node.runtime.PaxTarWriter;
 import org.celaut.node.runtime.RuntimeFailure;
 import org.celaut.node.runtime.RuntimeFailure.Kind;
@@ -81,6 +85,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private static final int EXIT_LOG_TAIL_LINES = 20;
   private static final Pattern SERVICE_ID_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final String BRIDGE_DRIVER = "bridge";
+  private static final String NO_NEW_PRIVILEGES = "no-new-privileges";
 
   private final DockerRuntimeConfig config;
   private final DockerHttpClient http;
@@ -356,6 +361,45 @@ public final class DockerRuntime implements ContainerRuntime {
         : response.substring(at).strip();
   }
 
+  @Override
+  public List<OwnedImage> listImages() throws RuntimeFailure {
+    try {
+      List<OwnedImage> owned = new ArrayList<>();
+      for (Image image :
+          docker.listImagesCmd().withLabelFilter(Map.of(ContainerLabels.NODE, config.nodeId())).exec()) {
+        Map<String, String> labels = image.getLabels() == null ? Map.of() : image.getLabels();
+        String service = labels.getOrDefault(ContainerLabels.SERVICE, "");
+        String ref = image.getId();
+        boolean current = false;
+        for (String tag : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+          if (tag != null && !tag.startsWith("<none>")) {
+            ref = ref.equals(image.getId()) ? tag : ref;
+            current |= SERVICE_ID_HEX.matcher(service).matches() && tag.equals(imageRef(service));
+          }
+        }
+        owned.add(new OwnedImage(ref, service, image.getSize() == null ? 0 : image.getSize(), current));
+      }
+      return owned;
+    } catch (RuntimeException e) {
+      throw errors.failure("listing the images of node " + config.nodeId(), e);
+    }
+  }
+
+  @Override
+  public void removeImage(String ref) throws RuntimeFailure {
+    try {
+      docker.removeImageCmd(ref).withForce(false).exec();
+      log.info("event=image_removed image={}", ref);
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (ConflictException e) {
+      throw new RuntimeFailure(Kind.ENGINE_ERROR,
+          "the Docker engine keeps image " + ref + ": " + EngineErrors.engineText(e), e);
+    } catch (RuntimeException e) {
+      throw errors.failure("removing image " + ref, e);
+    }
+  }
+
   private void removeImageQuietly(String ref) {
     try {
       docker.removeImageCmd(ref).withForce(true).exec();
@@ -453,9 +497,12 @@ public final class DockerRuntime implements ContainerRuntime {
     checkSpec(spec);
     String containerId;
     try {
+      var create = docker.createContainerCmd(spec.imageRef());
+      if (spec.name() != null) {
+        create.withName(spec.name());
+      }
       CreateContainerResponse created =
-          docker
-              .createContainerCmd(spec.imageRef())
+          create
               .withEntrypoint(spec.entrypoint())
               .withCmd(List.of())
               .withEnv(environment(spec))
@@ -476,8 +523,9 @@ public final class DockerRuntime implements ContainerRuntime {
       }
       StartedContainer started = describeStarted(containerId, spec);
       log.info(
-          "event=container_started container={} image={} instance={} ip={} ports={}",
+          "event=container_started container={} name={} image={} instance={} ip={} ports={}",
           shortId(containerId),
+          spec.name(),
           spec.imageRef(),
           spec.labels().get(ContainerLabels.INSTANCE),
           started.networkIp(),
@@ -854,14 +902,34 @@ public final class DockerRuntime implements ContainerRuntime {
         : ExposedPort.tcp(port.port());
   }
 
-  private static HostConfig hostConfig(ContainerSpec spec) {
+  /**
+   * The container's limits and confinement: memory (swap equal to it), CPU, pids, every
+   * capability dropped but the spec's, no privilege gain through setuid binaries or file
+   * capabilities ({@code no-new-privileges}), and a json-file log rotated at the configured size.
+   */
+  HostConfig hostConfig(ContainerSpec spec) {
     Ports bindings = new Ports();
     for (ContainerSpec.PortSpec port : spec.ports()) {
       // No host port: the engine picks a free one, so instances never collide.
       bindings.bind(exposedPort(port), Ports.Binding.bindIp(spec.publishHostIp()));
     }
     HostConfig host =
-        HostConfig.newHostConfig().withNetworkMode(spec.networkName()).withPortBindings(bindings);
+        HostConfig.newHostConfig()
+            .withNetworkMode(spec.networkName())
+            .withPortBindings(bindings)
+            .withSecurityOpts(List.of(NO_NEW_PRIVILEGES))
+            .withCapDrop(Capability.ALL)
+            .withCapAdd(
+                spec.capabilities().stream().sorted().map(Capability::valueOf).toArray(Capability[]::new))
+            .withLogConfig(
+                new LogConfig(
+                    LogConfig.LoggingType.JSON_FILE,
+                    Map.of(
+                        "max-size", Long.toString(config.logMaxBytes()),
+                        "max-file", Integer.toString(config.logFiles()))));
+    if (spec.pidsLimit() > 0) {
+      host.withPidsLimit(spec.pidsLimit());
+    }
     if (spec.memLimitBytes() > 0) {
       // Swap equal to memory: the limit is the limit, not a hint before swapping.
       host.withMemory(spec.memLimitBytes()).withMemorySwap(spec.memLimitBytes());

@@ -16,15 +16,32 @@ import java.util.regex.Pattern;
  * @param startTimeout the longest the engine may take to answer any one call (create, copy, start,
  *     inspect, remove…); a call that takes longer fails with {@code ENGINE_UNAVAILABLE}. Image
  *     imports are exempt: their time grows with the image.
+ * @param logMaxBytes size at which a container's log file (json-file driver) is rotated
+ * @param logFiles how many log files a container keeps, the current one included; its output
+ *     on disk is bounded by {@code logMaxBytes * logFiles}
  */
 public record DockerRuntimeConfig(
-    String dockerHost, String imageRepository, String nodeId, Duration startTimeout) {
+    String dockerHost,
+    String imageRepository,
+    String nodeId,
+    Duration startTimeout,
+    long logMaxBytes,
+    int logFiles) {
 
   /** The engine's usual socket on Linux. */
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
-  /** Repository of service images when none is configured. */
+  /**
+   * Prefix of the image repository: a node's images are {@code celaut-service-<node id>:<service
+   * id>}, so two nodes on one engine never share (and never remove) each other's images.
+   */
   public static final String DEFAULT_IMAGE_REPOSITORY = "celaut-service";
+
+  /** Size at which a container's log is rotated when none is configured. */
+  public static final long DEFAULT_LOG_MAX_BYTES = 10L << 20;
+
+  /** Log files a container keeps when none is configured: with 10 MiB each, 30 MiB at most. */
+  public static final int DEFAULT_LOG_FILES = 3;
 
   /** Generous for a healthy engine, short enough that a hung one is noticed. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -54,26 +71,43 @@ public record DockerRuntimeConfig(
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("startTimeout must be positive");
     }
+    if (logMaxBytes < 1024 || logFiles < 1) {
+      throw new IllegalArgumentException("container logs need at least 1 KiB and 1 file, got "
+          + logMaxBytes + " bytes and " + logFiles + " file(s)");
+    }
   }
 
-  /** The defaults for a node: local socket, {@value #DEFAULT_IMAGE_REPOSITORY}, 60 s. */
+  /**
+   * The defaults for a node: local socket, images in {@code celaut-service-<node id>} (the node id
+   * in lower case), 60 s per call, logs rotated at 10 MiB with 3 files kept.
+   */
   public static DockerRuntimeConfig defaults(String nodeId) {
     return new DockerRuntimeConfig(
-        DEFAULT_DOCKER_HOST, DEFAULT_IMAGE_REPOSITORY, nodeId, DEFAULT_START_TIMEOUT);
+        DEFAULT_DOCKER_HOST,
+        DEFAULT_IMAGE_REPOSITORY + "-" + nodeId.toLowerCase(java.util.Locale.ROOT),
+        nodeId,
+        DEFAULT_START_TIMEOUT,
+        DEFAULT_LOG_MAX_BYTES,
+        DEFAULT_LOG_FILES);
   }
 
   /** A copy with another engine address. */
   public DockerRuntimeConfig withDockerHost(String host) {
-    return new DockerRuntimeConfig(host, imageRepository, nodeId, startTimeout);
+    return new DockerRuntimeConfig(host, imageRepository, nodeId, startTimeout, logMaxBytes, logFiles);
   }
 
   /** A copy with another image repository. */
   public DockerRuntimeConfig withImageRepository(String repository) {
-    return new DockerRuntimeConfig(dockerHost, repository, nodeId, startTimeout);
+    return new DockerRuntimeConfig(dockerHost, repository, nodeId, startTimeout, logMaxBytes, logFiles);
   }
 
   /** A copy with another per-call timeout. */
   public DockerRuntimeConfig withStartTimeout(Duration timeout) {
-    return new DockerRuntimeConfig(dockerHost, imageRepository, nodeId, timeout);
+    return new DockerRuntimeConfig(dockerHost, imageRepository, nodeId, timeout, logMaxBytes, logFiles);
+  }
+
+  /** A copy with another log rotation. */
+  public DockerRuntimeConfig withLogRotation(long maxBytes, int files) {
+    return new DockerRuntimeConfig(dockerHost, imageRepository, nodeId, startTimeout, maxBytes, files);
   }
 }

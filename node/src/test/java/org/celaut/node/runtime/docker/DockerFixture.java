@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -168,6 +169,7 @@ final class DockerFixture implements AutoCloseable {
       byte[] config,
       long memLimitBytes) {
     return new ContainerSpec(
+        ContainerSpec.nameFor(nodeId + "-" + instanceId),
         imageRef,
         entrypoint,
         Map.of("CELAUT_CONFIG_PATH", configPath, "GREETING", "hello world"),
@@ -176,6 +178,8 @@ final class DockerFixture implements AutoCloseable {
         memLimitBytes,
         0,
         0,
+        0,
+        Set.of(),
         List.of(new ContainerSpec.PortSpec(HTTP_PORT, ContainerSpec.Transport.TCP)),
         networkName,
         "127.0.0.1",

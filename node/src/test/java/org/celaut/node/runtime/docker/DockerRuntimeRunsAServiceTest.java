@@ -133,6 +133,7 @@ class DockerRuntimeRunsAServiceTest {
             limitBytes);
     var spec =
         new org.celaut.node.runtime.ContainerSpec(
+            base.name(),
             base.imageRef(),
             base.entrypoint(),
             base.environment(),
@@ -141,6 +142,8 @@ class DockerRuntimeRunsAServiceTest {
             base.memLimitBytes(),
             100_000,
             50_000,
+            base.pidsLimit(),
+            base.capabilities(),
             base.ports(),
             base.networkName(),
             base.publishHostIp(),

@@ -39,9 +39,9 @@ class DockerRuntimeUpdateTest {
 
   private StartedContainer start(String instance, long memBytes, long period, long quota) throws RuntimeFailure {
     ContainerSpec base = fx.spec(imageRef, "/bin/service", instance, serviceId, "/__config__", new byte[] {1}, memBytes);
-    return fx.runtime.start(new ContainerSpec(base.imageRef(), base.entrypoint(), base.environment(),
-        base.configFilePath(), base.configFileContent(), memBytes, period, quota, base.ports(),
-        base.networkName(), base.publishHostIp(), base.labels()));
+    return fx.runtime.start(new ContainerSpec(base.name(), base.imageRef(), base.entrypoint(), base.environment(),
+        base.configFilePath(), base.configFileContent(), memBytes, period, quota, base.pidsLimit(),
+        base.capabilities(), base.ports(), base.networkName(), base.publishHostIp(), base.labels()));
   }
 
   private InspectContainerResponse.ContainerState stateOf(String id) {
