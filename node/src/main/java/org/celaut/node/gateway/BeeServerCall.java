@@ -78,10 +78,7 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
 
   private void finish(Status status) {
     finished = true;
-    synchronized (decoder) {
-      decoder.close(); // deletes spools the handler did not take
-      inputClosed = true;
-    }
+    closeInput();
     if (cancelled) {
       return;
     }
@@ -98,6 +95,28 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
       }
     } catch (IllegalStateException alreadyClosed) {
       // The transport closed the call first (client gone); nothing left to tell.
+    }
+  }
+
+  /**
+   * Stops taking request frames and deletes whatever was received but not taken: the message
+   * still arriving (the decoder's) and complete ones waiting in the inbox. A handler that stopped
+   * reading early — StartService for a service it already holds — would otherwise leave the
+   * sender's copy of the body in the spool until the node restarts.
+   */
+  private void closeInput() {
+    synchronized (decoder) {
+      inputClosed = true;
+      decoder.close();
+      for (Object o : inbox) {
+        if (o instanceof BeeEvent.Spooled s) {
+          s.message().delete();
+        }
+      }
+      inbox.removeIf(o -> o instanceof BeeEvent);
+      if (!inbox.contains(END)) {
+        inbox.add(END);
+      }
     }
   }
 
@@ -175,6 +194,11 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
       throw e;
     }
     return Optional.of((BeeEvent) o);
+  }
+
+  @Override
+  public void discardRestOfRequest() {
+    closeInput();
   }
 
   @Override
