@@ -28,6 +28,12 @@ import java.time.Duration;
  *     request's recursion guard says more or nothing
  * @param readyTimeout how long a new instance may take to open its TCP slots before the start
  *     fails and its container is removed
+ * @param maxConcurrentCalls most calls (Gateway and admin) the node handles at once; beyond it a
+ *     call is refused with RESOURCE_EXHAUSTED
+ * @param maxCallsPerCaller most calls one caller (one source address; a local instance's is its
+ *     address on the node network) may have in progress at once
+ * @param inputTimeout how long a caller may pause in the middle of its request, or leave the
+ *     node's answer unread, before the call is ended and its place freed
  */
 public record NodeConfig(
     Path dataDir,
@@ -46,7 +52,10 @@ public record NodeConfig(
     int maxChildrenPerInstance,
     long maxTotalMemBytes,
     int maxRecursionHops,
-    Duration readyTimeout) {
+    Duration readyTimeout,
+    int maxConcurrentCalls,
+    int maxCallsPerCaller,
+    Duration inputTimeout) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of(".celaut", "node");
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -61,6 +70,13 @@ public record NodeConfig(
   public static final int DEFAULT_MAX_CHILDREN_PER_INSTANCE = 16;
   public static final int DEFAULT_MAX_RECURSION_HOPS = 16;
   public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 256;
+  /**
+   * Above 50: every client on the node's own machine shares one source address (127.0.0.1), and
+   * 50 concurrent commands from one machine is a use to serve, not an attack.
+   */
+  public static final int DEFAULT_MAX_CALLS_PER_CALLER = 64;
+  public static final Duration DEFAULT_INPUT_TIMEOUT = Duration.ofSeconds(60);
 
   public NodeConfig {
     if (port < 0 || port > 65535) {
@@ -85,6 +101,13 @@ public record NodeConfig(
     }
     if (maxRecursionHops < 1) {
       throw new IllegalArgumentException("max recursion hops must be at least 1, got " + maxRecursionHops);
+    }
+    if (maxConcurrentCalls < 1 || maxCallsPerCaller < 1) {
+      throw new IllegalArgumentException("call limits must be at least 1, got max-concurrent-calls "
+          + maxConcurrentCalls + ", max-calls-per-caller " + maxCallsPerCaller);
+    }
+    if (inputTimeout.isNegative() || inputTimeout.isZero()) {
+      throw new IllegalArgumentException("the input timeout must be positive, got " + inputTimeout);
     }
   }
 
@@ -124,6 +147,9 @@ public record NodeConfig(
     b.maxTotalMemBytes = maxTotalMemBytes;
     b.maxRecursionHops = maxRecursionHops;
     b.readyTimeout = readyTimeout;
+    b.maxConcurrentCalls = maxConcurrentCalls;
+    b.maxCallsPerCaller = maxCallsPerCaller;
+    b.inputTimeout = inputTimeout;
     return b;
   }
 
@@ -178,6 +204,9 @@ public record NodeConfig(
     private long maxTotalMemBytes = physicalMemoryBytes();
     private int maxRecursionHops = DEFAULT_MAX_RECURSION_HOPS;
     private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+    private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+    private int maxCallsPerCaller = DEFAULT_MAX_CALLS_PER_CALLER;
+    private Duration inputTimeout = DEFAULT_INPUT_TIMEOUT;
 
     private Builder() {}
 
@@ -198,13 +227,16 @@ public record NodeConfig(
     public Builder maxTotalMemBytes(long v) { maxTotalMemBytes = v; return this; }
     public Builder maxRecursionHops(int v) { maxRecursionHops = v; return this; }
     public Builder readyTimeout(Duration v) { readyTimeout = v; return this; }
+    public Builder maxConcurrentCalls(int v) { maxConcurrentCalls = v; return this; }
+    public Builder maxCallsPerCaller(int v) { maxCallsPerCaller = v; return this; }
+    public Builder inputTimeout(Duration v) { inputTimeout = v; return this; }
 
     /** The configuration; throws {@link IllegalArgumentException} naming a bad value. */
     public NodeConfig build() {
       return new NodeConfig(dataDir, bindHost, port, advertisedHost, dockerHost, networkName,
           defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
           stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes,
-          maxRecursionHops, readyTimeout);
+          maxRecursionHops, readyTimeout, maxConcurrentCalls, maxCallsPerCaller, inputTimeout);
     }
   }
 }

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * docker-host}, {@code network-name}, {@code default-mem-limit-bytes}, {@code max-service-bytes},
  * {@code max-message-bytes}, {@code start-timeout-seconds}, {@code shutdown-grace-seconds}, {@code
  * stop-instances-on-shutdown}, {@code max-child-depth}, {@code max-children-per-instance}, {@code
- * max-total-mem-bytes}, {@code max-recursion-hops}, {@code ready-timeout-seconds}. An unknown key in the file or the flags is an error (a typo must
+ * max-total-mem-bytes}, {@code max-recursion-hops}, {@code ready-timeout-seconds}, {@code
+ * max-concurrent-calls}, {@code max-calls-per-caller}, {@code input-timeout-seconds}. An unknown key in the file or the flags is an error (a typo must
  * not silently fall back to a default); unknown {@code CELAUT_} variables are ignored because the
  * CLI shares that prefix.
  */
@@ -48,7 +49,10 @@ public final class NodeConfigLoader {
           "max-children-per-instance",
           "max-total-mem-bytes",
           "max-recursion-hops",
-          "ready-timeout-seconds");
+          "ready-timeout-seconds",
+          "max-concurrent-calls",
+          "max-calls-per-caller",
+          "input-timeout-seconds");
 
   private NodeConfigLoader() {}
 
@@ -111,7 +115,10 @@ public final class NodeConfigLoader {
         v.integer("max-children-per-instance", d.maxChildrenPerInstance(), 0, 100_000),
         v.bytes("max-total-mem-bytes", d.maxTotalMemBytes()),
         v.integer("max-recursion-hops", d.maxRecursionHops(), 1, 1000),
-        Duration.ofSeconds(v.integer("ready-timeout-seconds", (int) d.readyTimeout().toSeconds(), 1, 3600)));
+        Duration.ofSeconds(v.integer("ready-timeout-seconds", (int) d.readyTimeout().toSeconds(), 1, 3600)),
+        v.integer("max-concurrent-calls", d.maxConcurrentCalls(), 1, 100_000),
+        v.integer("max-calls-per-caller", d.maxCallsPerCaller(), 1, 100_000),
+        Duration.ofSeconds(v.integer("input-timeout-seconds", (int) d.inputTimeout().toSeconds(), 1, 3600)));
   }
 
   private static void layer(
