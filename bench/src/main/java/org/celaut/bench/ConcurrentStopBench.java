@@ -39,7 +39,6 @@ import org.celaut.sdk.pack.ServicePacker;
 public final class ConcurrentStopBench {
 
   private static final int SLOT = 8080;
-  private static final String NETWORK = "celaut-bench";
 
   private ConcurrentStopBench() {}
 
@@ -47,9 +46,11 @@ public final class ConcurrentStopBench {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     Path work = Files.createTempDirectory("celaut-bench-stops");
+    // Its own network, removed at the end: nobody else can be using it.
+    String network = "celaut-bench-stops-" + Long.toHexString(new java.security.SecureRandom().nextLong());
     PackResult packed = pack(work);
     NodeConfig cfg = NodeConfig.defaults().withDataDir(work.resolve("node")).withPort(0)
-        .withNetworkName(NETWORK).withStopInstancesOnShutdown(true);
+        .withNetworkName(network).withStopInstancesOnShutdown(true);
     List<Long> ours = new ArrayList<>();
     List<Long> bare = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -88,7 +89,7 @@ public final class ConcurrentStopBench {
 
         List<Future<String>> runs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          runs.add(pool.submit(() -> docker("run", "-d", "--network", NETWORK, "-p", "127.0.0.1::" + SLOT,
+          runs.add(pool.submit(() -> docker("run", "-d", "--network", network, "-p", "127.0.0.1::" + SLOT,
               "--entrypoint", "/bin/service", image).trim()));
         }
         List<String> ids = new ArrayList<>();
@@ -114,6 +115,11 @@ public final class ConcurrentStopBench {
     } finally {
       pool.shutdownNow();
       FileTrees.deleteQuietly(work);
+      try {
+        docker("network", "rm", network);
+      } catch (IOException e) {
+        System.err.println("could not remove network " + network + ": " + e.getMessage());
+      }
     }
     double oursMs = median(ours) / 1e6;
     double bareMs = median(bare) / 1e6;
