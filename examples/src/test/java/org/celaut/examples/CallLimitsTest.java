@@ -52,6 +52,7 @@ class CallLimitsTest {
   @TempDir Path work;
   private Node node;
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<NodeClient> clients = new ArrayList<>();
   private final List<BeeClientCall> stalled = new ArrayList<>();
 
   @BeforeEach
@@ -66,6 +67,7 @@ class CallLimitsTest {
   @AfterEach
   void down() throws Exception {
     stalled.forEach(BeeClientCall::close);
+    clients.forEach(NodeClient::close);
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -85,7 +87,9 @@ class CallLimitsTest {
         .usePlaintext()
         .build();
     channels.add(ch);
-    return NodeClient.using(ch);
+    NodeClient client = NodeClient.using(ch);
+    clients.add(client);
+    return client;
   }
 
   /** A StartService that sends the start of a service body, then nothing. */
