@@ -31,6 +31,10 @@ class CelautProcessTest {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    String hosts = System.getProperty("jdk.net.hosts.file");
+    if (hosts != null) { // the tests' name resolution (testdata/hosts): no DNS query leaves the machine
+      cmd.add(1, "-Djdk.net.hosts.file=" + hosts);
+    }
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove(NodeAddress.ENV);

@@ -251,7 +251,7 @@ class CliTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       fails(celaut("node", "run", "--data-dir", work.resolve("n").toString(), "--port", String.valueOf(taken.getLocalPort()),
           "--network-name", "celaut-e2e"), 1,
-          "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "is another node or program using that port?");
+          "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "the port is already in use", "--port");
     }
   }
 

@@ -153,7 +153,8 @@ class HelloHttpEndToEndTest {
       assertThat(client.listInstances(false)).as("the surviving instance is adopted, the other ended").hasSize(1);
       assertThat(docker.inspect(stray)).as("the stray container is removed").isEmpty();
       assertThat(client.listInstances(true)).extracting(InstanceInfo::getEndReason)
-          .contains("its container was gone when the node started");
+          .contains("its container " + firstContainer.substring(0, 12) + " no longer existed when the node started"
+              + " again (removed outside the node, or the node stopped in the middle of stopping it)");
       assertThat(awaitAnswer(h.address(8080), "/")).contains("hello from celaut");
       ServiceHandle gone = first;
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.metrics(gone.token()))

@@ -90,8 +90,9 @@ class SdkCallsOnTheWireTest {
     };
     GatewayService gateway = new GatewayService(
         Map.of("ModifyServiceSystemResources", modify, "GetServiceEstimatedCost", estimate), workers,
+        new org.celaut.node.calls.CallSlots(new org.celaut.node.calls.CallAdmission.Limits(16, 16)),
         Files.createDirectories(tmp.resolve("spool")), new FileBlockStore(tmp.resolve("blocks")),
-        DecoderLimits.defaults());
+        DecoderLimits.defaults(), Duration.ofSeconds(10));
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(gateway.definition()).build().start();
   }

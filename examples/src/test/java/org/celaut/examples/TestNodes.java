@@ -32,6 +32,11 @@ final class TestNodes implements AfterAllCallback {
     return start(TestNode.config(dataDir));
   }
 
+  /** Remembers a node started some other way (e.g. in a child process), to remove its images too. */
+  void track(String nodeId) {
+    nodeIds.add(nodeId);
+  }
+
   /** Starts a node and remembers it. */
   Node start(NodeConfig config) throws NodeStartException {
     Node node = Node.start(config, Clock.systemUTC());

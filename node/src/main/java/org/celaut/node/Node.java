@@ -1,11 +1,8 @@
 package org.celaut.node;
 
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.ServerInterceptors;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
@@ -16,11 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.celaut.node.admin.AdminService;
+import org.celaut.node.calls.BoundedPool;
+import org.celaut.node.calls.CallAdmission;
+import org.celaut.node.calls.CallSlots;
 import org.celaut.node.config.NodeConfig;
 import org.celaut.node.gateway.Gateway;
 import org.celaut.node.instances.Admission;
@@ -58,8 +54,10 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
-  /** How long a caller may pause in the middle of a request. */
-  public static final Duration INPUT_TIMEOUT = Duration.ofSeconds(60);
+  /** Threads for gRPC's own callbacks; they never block on Docker or on a caller. */
+  private static final int TRANSPORT_THREADS = 16;
+  /** How long an idle pool thread lives. */
+  private static final Duration POOL_KEEP_ALIVE = Duration.ofSeconds(60);
 
   private final NodeConfig config;
   private final String nodeId;
@@ -71,14 +69,16 @@ public final class Node implements AutoCloseable {
   private final ServiceRegistry registry;
   private final InstanceManager instances;
   private final ExecutorService workers;
-  private final List<Server> servers;
+  private final ExecutorService transport;
+  private final GatewayListeners listeners;
   private final NodeNetwork network;
   private final StorageCollector storage;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Node(NodeConfig config, String nodeId, int port, FileChannel lockChannel, FileLock lock,
       Database db, ContainerRuntime runtime, ServiceRegistry registry, InstanceManager instances,
-      ExecutorService workers, List<Server> servers, NodeNetwork network, StorageCollector storage) {
+      ExecutorService workers, ExecutorService transport, GatewayListeners listeners, NodeNetwork network,
+      StorageCollector storage) {
     this.storage = storage;
     this.config = config;
     this.nodeId = nodeId;
@@ -90,12 +90,15 @@ public final class Node implements AutoCloseable {
     this.registry = registry;
     this.instances = instances;
     this.workers = workers;
-    this.servers = servers;
+    this.transport = transport;
+    this.listeners = listeners;
     this.network = network;
   }
 
   /**
-   * Starts a node on {@code config}.
+   * Starts a node on {@code config}. It listens first, so a port in use or a bind host that is not
+   * this machine's fails before anything else is made (no Docker network is left behind); until
+   * it has reconciled with the engine it answers every call UNAVAILABLE ("the node is starting").
    *
    * @throws NodeStartException with a message saying what to fix (data directory in use, Docker
    *     engine unreachable, port taken, ...)
@@ -111,14 +114,29 @@ public final class Node implements AutoCloseable {
       if (lock == null) {
         throw new NodeStartException("another node is already running on data directory " + dataDir);
       }
+      // gRPC runs its callbacks (frames in, readiness, cancellation) here; they are short, and
+      // a few threads serve any number of calls.
+      ExecutorService transport = BoundedPool.create("gateway-transport", TRANSPORT_THREADS, POOL_KEEP_ALIVE);
+      opened.add(transport::shutdownNow);
+      GatewayListeners listeners = GatewayListeners.bind(config.bindHost(), config.port(), transport);
+      opened.add(listeners::shutdownNow);
+      int port = listeners.port();
+
       Database db = Database.open(data.privateFile("node.db"));
       opened.add(db);
       String nodeId = new NodeMeta(db).getOrCreate("node_id", () -> new Tokens(new SecureRandom()).newInstanceId());
 
+      // What a previous run left half-written: spooled bodies, blocks cut off mid-upload (the
+      // registry removes its own temporary directories when it opens). Nobody else writes here:
+      // this process holds the data directory's lock.
       Path spool = dataDir.resolve("spool");
       FileTrees.delete(spool);
       data.privateDirectory("spool");
       FileBlockStore blocks = new FileBlockStore(data.privateDirectory("blocks"));
+      int pendingBlocks = blocks.removePending();
+      if (pendingBlocks > 0) {
+        log.info("removed unfinished blocks count={} dir={}", pendingBlocks, blocks.directory());
+      }
       ServiceRegistry registry = new ServiceRegistry(data.privateDirectory("services"), blocks);
 
       ContainerRuntime runtime = DockerRuntime.connect(DockerRuntimeConfig.defaults(nodeId).withDockerHost(config.dockerHost()).withStartTimeout(config.startTimeout())
@@ -126,8 +144,10 @@ public final class Node implements AutoCloseable {
       opened.add(runtime);
       String networkName = config.networkName().isEmpty() ? "celaut-" + nodeId : config.networkName();
       NodeNetwork network = runtime.ensureNetwork(networkName);
+      if (!config.bindHost().equals("0.0.0.0") && !config.bindHost().equals(network.gatewayIp())) {
+        listeners.alsoListenOn(network.gatewayIp(), "the node network's gateway, where instances reach the node");
+      }
 
-      int port = config.port() == 0 ? freePort(config.bindHost()) : config.port();
       InstanceStore instanceStore = new InstanceStore(db);
       InstanceManager instances = new InstanceManager(runtime, registry, instanceStore,
           new Tokens(new SecureRandom()), clock,
@@ -143,39 +163,23 @@ public final class Node implements AutoCloseable {
       opened.add(storage);
       storage.startBackground(StorageCollector.PERIOD);
 
-      ExecutorService workers = Executors.newCachedThreadPool(named("gateway-call"));
+      // Never more handler threads than calls admitted: a flood of stalled streams is refused
+      // by the slots instead of taking a thread each.
+      CallSlots slots = new CallSlots(new CallAdmission.Limits(config.maxConcurrentCalls(), config.maxCallsPerCaller()));
+      ExecutorService workers = BoundedPool.create("gateway-call", config.maxConcurrentCalls(), POOL_KEEP_ALIVE);
       opened.add(workers::shutdownNow);
       Gateway gateway = new Gateway(registry, instances, () -> self(config, port, clock),
-          config.maxRecursionHops(), INPUT_TIMEOUT, storage);
+          config.maxRecursionHops(), config.inputTimeout(), storage);
       DecoderLimits limits = new DecoderLimits(config.maxMessageBytes(), config.maxServiceBytes());
-      var definition = gateway.service(workers, spool, blocks, limits).definition();
-      var admin = new AdminService(instanceStore, registry, instances, storage).definition();
-
-      List<Server> servers = new ArrayList<>();
-      List<String> hosts = new ArrayList<>(List.of(config.bindHost()));
-      if (!config.bindHost().equals("0.0.0.0") && !config.bindHost().equals(network.gatewayIp())) {
-        hosts.add(network.gatewayIp()); // where the node's own instances reach it
-      }
-      for (String host : hosts) {
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
-            .addService(definition)
-            .addService(admin)
-            // Python senders cut Buffers at 1 MiB + a few bytes; 4 MiB leaves room and bounds memory.
-            .maxInboundMessageSize((4 << 20) + 1024)
-            .build();
-        try {
-          s.start();
-        } catch (IOException e) {
-          throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
-              + " (is another node or program using that port?)", e);
-        }
-        servers.add(s);
-        opened.add(() -> s.shutdownNow());
-      }
-      log.info("node started node={} gateway={}:{} network={} instance_gateway={}:{} data_dir={}",
-          nodeId, config.bindHost(), port, network.name(), network.gatewayIp(), port, dataDir);
+      listeners.serve(List.of(
+          gateway.service(workers, slots, spool, blocks, limits, config.inputTimeout()).definition(),
+          ServerInterceptors.intercept(new AdminService(instanceStore, registry, instances, storage).definition(), slots.interceptor())));
+      log.info("node started node={} gateway={}:{} network={} instance_gateway={}:{} data_dir={}"
+              + " max_concurrent_calls={} max_calls_per_caller={}",
+          nodeId, config.bindHost(), port, network.name(), network.gatewayIp(), port, dataDir,
+          config.maxConcurrentCalls(), config.maxCallsPerCaller());
       return new Node(config, nodeId, port, lockChannel, lock, db, runtime, registry, instances,
-          workers, servers, network, storage);
+          workers, transport, listeners, network, storage);
     } catch (NodeStartException e) {
       closeAll(opened);
       throw e;
@@ -225,9 +229,7 @@ public final class Node implements AutoCloseable {
 
   /** Blocks until the gateway stops. */
   public void awaitTermination() throws InterruptedException {
-    for (Server s : servers) {
-      s.awaitTermination();
-    }
+    listeners.awaitTermination();
   }
 
   /**
@@ -239,21 +241,18 @@ public final class Node implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (Server s : servers) {
-      s.shutdown();
-    }
+    listeners.shutdown();
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-    for (Server s : servers) {
-      try {
-        if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          s.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        s.shutdownNow();
+    try {
+      if (!listeners.awaitTermination(deadline)) {
+        listeners.shutdownNow();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      listeners.shutdownNow();
     }
     workers.shutdownNow();
+    transport.shutdownNow();
     storage.close();
     if (config.stopInstancesOnShutdown()) {
       try {
@@ -290,21 +289,6 @@ public final class Node implements AutoCloseable {
                 .setCpuQuota(cores * 100_000)))
         .setTs(clock.instant().getEpochSecond())
         .build();
-  }
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   private static void closeAll(List<AutoCloseable> opened) {

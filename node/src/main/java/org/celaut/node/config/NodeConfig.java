@@ -39,6 +39,12 @@ import org.celaut.node.runtime.docker.DockerRuntimeConfig;
  * @param containerCapabilities Linux capabilities every instance keeps; all others are dropped
  * @param diskBudgetBytes most disk the node's stored services, blocks and images may take before
  *     the least recently used ones without a live instance are removed; 0 = no budget
+ * @param maxConcurrentCalls most calls (Gateway and admin) the node handles at once; beyond it a
+ *     call is refused with RESOURCE_EXHAUSTED
+ * @param maxCallsPerCaller most calls one caller (one source address; a local instance's is its
+ *     address on the node network) may have in progress at once
+ * @param inputTimeout how long a caller may pause in the middle of its request, or leave the
+ *     node's answer unread, before the call is ended and its place freed
  */
 public record NodeConfig(
     Path dataDir,
@@ -63,7 +69,10 @@ public record NodeConfig(
     long containerLogMaxBytes,
     int containerLogFiles,
     Set<String> containerCapabilities,
-    long diskBudgetBytes) {
+    long diskBudgetBytes,
+    int maxConcurrentCalls,
+    int maxCallsPerCaller,
+    Duration inputTimeout) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of(".celaut", "node");
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -85,6 +94,13 @@ public record NodeConfig(
   public static final Set<String> DEFAULT_CONTAINER_CAPABILITIES = ContainerCapabilities.DEFAULT_KEPT;
   /** Two services of the largest size accepted (4 GiB), each with its image. */
   public static final long DEFAULT_DISK_BUDGET_BYTES = 16L << 30;
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 256;
+  /**
+   * Above 50: every client on the node's own machine shares one source address (127.0.0.1), and
+   * 50 concurrent commands from one machine is a use to serve, not an attack.
+   */
+  public static final int DEFAULT_MAX_CALLS_PER_CALLER = 64;
+  public static final Duration DEFAULT_INPUT_TIMEOUT = Duration.ofSeconds(60);
 
   public NodeConfig {
     if (port < 0 || port > 65535) {
@@ -123,6 +139,13 @@ public record NodeConfig(
     containerCapabilities = ContainerCapabilities.check(containerCapabilities);
     if (diskBudgetBytes < 0) {
       throw new IllegalArgumentException("the disk budget must not be negative, got " + diskBudgetBytes);
+    }
+    if (maxConcurrentCalls < 1 || maxCallsPerCaller < 1) {
+      throw new IllegalArgumentException("call limits must be at least 1, got max-concurrent-calls "
+          + maxConcurrentCalls + ", max-calls-per-caller " + maxCallsPerCaller);
+    }
+    if (inputTimeout.isNegative() || inputTimeout.isZero()) {
+      throw new IllegalArgumentException("the input timeout must be positive, got " + inputTimeout);
     }
   }
 
@@ -168,6 +191,9 @@ public record NodeConfig(
     b.containerLogFiles = containerLogFiles;
     b.containerCapabilities = containerCapabilities;
     b.diskBudgetBytes = diskBudgetBytes;
+    b.maxConcurrentCalls = maxConcurrentCalls;
+    b.maxCallsPerCaller = maxCallsPerCaller;
+    b.inputTimeout = inputTimeout;
     return b;
   }
 
@@ -228,6 +254,9 @@ public record NodeConfig(
     private int containerLogFiles = DEFAULT_CONTAINER_LOG_FILES;
     private Set<String> containerCapabilities = DEFAULT_CONTAINER_CAPABILITIES;
     private long diskBudgetBytes = DEFAULT_DISK_BUDGET_BYTES;
+    private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+    private int maxCallsPerCaller = DEFAULT_MAX_CALLS_PER_CALLER;
+    private Duration inputTimeout = DEFAULT_INPUT_TIMEOUT;
 
     private Builder() {}
 
@@ -254,6 +283,9 @@ public record NodeConfig(
     public Builder containerLogFiles(int v) { containerLogFiles = v; return this; }
     public Builder containerCapabilities(Set<String> v) { containerCapabilities = v; return this; }
     public Builder diskBudgetBytes(long v) { diskBudgetBytes = v; return this; }
+    public Builder maxConcurrentCalls(int v) { maxConcurrentCalls = v; return this; }
+    public Builder maxCallsPerCaller(int v) { maxCallsPerCaller = v; return this; }
+    public Builder inputTimeout(Duration v) { inputTimeout = v; return this; }
 
     /** The configuration; throws {@link IllegalArgumentException} naming a bad value. */
     public NodeConfig build() {
@@ -261,7 +293,8 @@ public record NodeConfig(
           defaultMemLimitBytes, maxServiceBytes, maxMessageBytes, startTimeout, shutdownGrace,
           stopInstancesOnShutdown, maxChildDepth, maxChildrenPerInstance, maxTotalMemBytes,
           maxRecursionHops, readyTimeout, pidsLimit, defaultCpus, containerLogMaxBytes,
-          containerLogFiles, containerCapabilities, diskBudgetBytes);
+          containerLogFiles, containerCapabilities, diskBudgetBytes, maxConcurrentCalls, maxCallsPerCaller,
+          inputTimeout);
     }
   }
 }

@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * stop-instances-on-shutdown}, {@code max-child-depth}, {@code max-children-per-instance}, {@code
  * max-total-mem-bytes}, {@code max-recursion-hops}, {@code ready-timeout-seconds}, {@code pids-limit},
  * {@code default-cpus}, {@code container-log-max-bytes}, {@code container-log-files}, {@code
- * container-capabilities}, {@code disk-budget-bytes}. An unknown key in the file or the flags is an error (a typo must
+ * container-capabilities}, {@code disk-budget-bytes}, {@code max-concurrent-calls}, {@code
+ * max-calls-per-caller}, {@code input-timeout-seconds}. An unknown key in the file or the flags is an error (a typo must
  * not silently fall back to a default); unknown {@code CELAUT_} variables are ignored because the
  * CLI shares that prefix.
  */
@@ -56,7 +57,10 @@ public final class NodeConfigLoader {
           "container-log-max-bytes",
           "container-log-files",
           "container-capabilities",
-          "disk-budget-bytes");
+          "disk-budget-bytes",
+          "max-concurrent-calls",
+          "max-calls-per-caller",
+          "input-timeout-seconds");
 
   private NodeConfigLoader() {}
 
@@ -125,7 +129,10 @@ public final class NodeConfigLoader {
         v.bytes("container-log-max-bytes", d.containerLogMaxBytes()),
         v.integer("container-log-files", d.containerLogFiles(), 1, 100),
         v.capabilities("container-capabilities", d.containerCapabilities()),
-        v.budget("disk-budget-bytes", d.diskBudgetBytes()));
+        v.budget("disk-budget-bytes", d.diskBudgetBytes()),
+        v.integer("max-concurrent-calls", d.maxConcurrentCalls(), 1, 100_000),
+        v.integer("max-calls-per-caller", d.maxCallsPerCaller(), 1, 100_000),
+        Duration.ofSeconds(v.integer("input-timeout-seconds", (int) d.inputTimeout().toSeconds(), 1, 3600)));
   }
 
   private static void layer(

@@ -40,18 +40,22 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
   private final ServerCallStreamObserver<Buffer> out;
   private final BeeDecoder decoder;
   private final SocketAddress remote;
+  private final Duration stallTimeout;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final Set<String> skipped = ConcurrentHashMap.newKeySet();
   private final ReadyGate ready = new ReadyGate();
   private volatile boolean finished;
+  private volatile long lastFrameNanos = System.nanoTime();
   private volatile boolean cancelled;
   private boolean inputClosed; // guarded by decoder
 
-  BeeServerCall(String method, ServerCallStreamObserver<Buffer> out, BeeDecoder decoder, SocketAddress remote) {
+  BeeServerCall(String method, ServerCallStreamObserver<Buffer> out, BeeDecoder decoder, SocketAddress remote,
+      Duration stallTimeout) {
     this.method = method;
     this.out = out;
     this.decoder = decoder;
     this.remote = remote;
+    this.stallTimeout = stallTimeout;
     out.setOnReadyHandler(ready::wake);
     out.setOnCancelHandler(() -> {
       cancelled = true;
@@ -67,6 +71,8 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
       finish(null);
     } catch (StatusException e) {
       finish(e.getStatus());
+    } catch (CallerStalledException e) {
+      finish(Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finish(Status.UNAVAILABLE.withDescription("the node is shutting down"));
@@ -78,10 +84,7 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
 
   private void finish(Status status) {
     finished = true;
-    synchronized (decoder) {
-      decoder.close(); // deletes spools the handler did not take
-      inputClosed = true;
-    }
+    closeInput();
     if (cancelled) {
       return;
     }
@@ -101,10 +104,33 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
     }
   }
 
+  /**
+   * Stops taking request frames and deletes whatever was received but not taken: the message
+   * still arriving (the decoder's) and complete ones waiting in the inbox. A handler that stopped
+   * reading early — StartService for a service it already holds — would otherwise leave the
+   * sender's copy of the body in the spool until the node restarts.
+   */
+  private void closeInput() {
+    synchronized (decoder) {
+      inputClosed = true;
+      decoder.close();
+      for (Object o : inbox) {
+        if (o instanceof BeeEvent.Spooled s) {
+          s.message().delete();
+        }
+      }
+      inbox.removeIf(o -> o instanceof BeeEvent);
+      if (!inbox.contains(END)) {
+        inbox.add(END);
+      }
+    }
+  }
+
   // --- request direction (gRPC callbacks) ---
 
   @Override
   public void onNext(Buffer frame) {
+    lastFrameNanos = System.nanoTime();
     synchronized (decoder) {
       if (inputClosed) {
         return; // answered already; Python clients keep sending until they notice
@@ -157,14 +183,18 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
   public Optional<BeeEvent> next(Duration timeout) throws StatusException {
     Object o;
     try {
-      o = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      // The caller's silence counts, not the time between events: a large body is one event at
+      // its end, however long it takes to arrive.
+      while ((o = inbox.poll(Math.max(0, timeout.toNanos() - (System.nanoTime() - lastFrameNanos)),
+          TimeUnit.NANOSECONDS)) == null) {
+        if (System.nanoTime() - lastFrameNanos >= timeout.toNanos()) {
+          throw CallContext.error(Status.Code.DEADLINE_EXCEEDED, method + ": the caller sent nothing for "
+              + timeout.toSeconds() + " s in the middle of its request (input-timeout-seconds)");
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.UNAVAILABLE.withDescription("the node is shutting down").asException();
-    }
-    if (o == null) {
-      throw CallContext.error(Status.Code.DEADLINE_EXCEEDED,
-          method + ": the caller sent nothing for " + timeout.toSeconds() + " s in the middle of its request");
     }
     if (o == END) {
       inbox.add(END); // stay at end for later calls
@@ -175,6 +205,11 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
       throw e;
     }
     return Optional.of((BeeEvent) o);
+  }
+
+  @Override
+  public void discardRestOfRequest() {
+    closeInput();
   }
 
   @Override
@@ -191,6 +226,8 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.UNAVAILABLE.withDescription("the node is shutting down").asException();
+    } catch (CallerStalledException e) {
+      throw Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asException();
     } catch (java.io.IOException e) {
       throw Status.CANCELLED.withDescription(e.getMessage()).asException();
     }
@@ -199,12 +236,27 @@ final class BeeServerCall implements StreamObserver<Buffer>, CallContext {
   @Override
   public BufferSink sink() {
     return frame -> {
-      ready.await(out, () -> cancelled);
+      if (!ready.await(out, () -> cancelled, stallTimeout)) {
+        throw new CallerStalledException(method + ": the caller read nothing of the answer for "
+            + stallTimeout.toSeconds() + " s (input-timeout-seconds); the call was ended");
+      }
       if (cancelled) {
         throw new java.io.IOException("the caller went away while " + method + " was answering");
       }
       out.onNext(frame);
     };
+  }
+
+  /**
+   * The caller stopped reading the answer: the call ends, freeing its worker and its place,
+   * instead of waiting for a reader that may never come back.
+   */
+  private static final class CallerStalledException extends java.io.IOException {
+    private static final long serialVersionUID = 1L;
+
+    CallerStalledException(String message) {
+      super(message);
+    }
   }
 
   @Override

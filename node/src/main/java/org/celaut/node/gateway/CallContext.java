@@ -28,6 +28,13 @@ public interface CallContext {
    */
   Optional<BeeEvent> next(Duration timeout) throws StatusException;
 
+  /**
+   * The handler needs nothing more from the request: frames still arriving are dropped unread and
+   * what was received but not taken is deleted (spooled bodies included). {@link #next} then
+   * reports the end of the request, or the call's cancellation.
+   */
+  void discardRestOfRequest();
+
   /** Sends one logical message at {@code index} (short or long form). */
   void send(int index, MessageLite message) throws StatusException;
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
+import org.celaut.node.calls.CallSlots;
 import org.celaut.node.instances.InstanceManager;
 import org.celaut.node.instances.TreesInFlight;
 import org.celaut.node.registry.ServiceRegistry;
@@ -44,8 +45,12 @@ public final class Gateway {
         "GetMetrics", new GetMetricsCall(instances, inputTimeout));
   }
 
-  /** The gRPC service, running handlers on {@code workers}. */
-  public GatewayService service(ExecutorService workers, Path spoolDir, BlockStore blocks, DecoderLimits limits) {
-    return new GatewayService(handlers, workers, spoolDir, blocks, limits);
+  /**
+   * The gRPC service, running handlers on {@code workers} for the calls {@code slots} admits; a
+   * caller that leaves an answer unread for {@code stallTimeout} has its call ended.
+   */
+  public GatewayService service(ExecutorService workers, CallSlots slots, Path spoolDir, BlockStore blocks,
+      DecoderLimits limits, Duration stallTimeout) {
+    return new GatewayService(handlers, workers, slots, spoolDir, blocks, limits, stallTimeout);
   }
 }

@@ -129,6 +129,9 @@ final class StartServiceCall implements CallHandler {
       throw CallContext.error(Status.Code.INVALID_ARGUMENT,
           "StartService needs the service's SHA3-256 hash (index 4) or its body (index 6); the request had neither");
     }
+    // Whatever else the caller sends (a body it uploads anyway, not having seen our signal yet)
+    // is not needed: drop it instead of spooling it.
+    ctx.discardRestOfRequest();
     ctx.sendFrame(BeeEncoder.signal());
 
     Optional<InstanceRecord> parent =

@@ -508,44 +508,34 @@ public final class InstanceManager {
   }
 
   /**
-   * Makes the engine and the database agree: containers labelled as ours that the database does
-   * not know as running are removed; running instances whose container is gone are ended; live
+   * Makes the engine and the database agree, as {@link Reconciliation} decides: running instances
+   * whose container still runs are adopted; every other container labelled as ours is removed;
+   * the other live instances are ended with a reason that says what happened to them; live
    * instances whose parent has ended are stopped with their descendants.
    */
   public ReconcileReport reconcile() throws StoreException, RuntimeFailure {
     List<OwnedContainer> owned = runtime.listOwned(settings.nodeId());
-    Map<String, OwnedContainer> byInstance = new HashMap<>();
+    Map<String, Integer> exitCodes = new HashMap<>();
     for (OwnedContainer c : owned) {
-      byInstance.put(c.instanceId(), c);
+      if (!c.running()) {
+        // Only the engine knows how it ended; the end reason says it.
+        runtime.inspect(c.containerId()).ifPresent(st -> exitCodes.put(c.containerId(), st.exitCode()));
+      }
     }
-    Map<String, InstanceRecord> alive = new HashMap<>();
-    for (InstanceRecord r : store.listAlive()) {
-      alive.put(r.id(), r);
+    Reconciliation plan = Reconciliation.plan(store.listAlive(), owned, exitCodes);
+    for (String containerId : plan.remove()) {
+      runtime.remove(containerId);
+      log.info("removed stray container={}", containerId);
     }
-    int removed = 0;
     int ended = 0;
-    int adopted = 0;
-    for (OwnedContainer c : owned) {
-      InstanceRecord r = alive.get(c.instanceId());
-      boolean keep = r != null && r.state() == InstanceState.RUNNING && c.running()
-          && r.containerId().map(c.containerId()::equals).orElse(false);
-      if (keep) {
-        adopted++;
-      } else {
-        runtime.remove(c.containerId());
-        removed++;
-        log.info("removed stray container={} instance={}", c.containerId(), c.instanceId());
-      }
-    }
-    for (InstanceRecord r : alive.values()) {
-      OwnedContainer c = byInstance.get(r.id());
-      boolean gone = c == null || !c.running() || r.state() == InstanceState.STARTING
-          || !r.containerId().map(c.containerId()::equals).orElse(false);
-      if (gone && store.markEnded(r.id(), InstanceState.ENDED,
-          "its container was gone when the node started", clock.millis())) {
+    for (Map.Entry<String, String> e : plan.end().entrySet()) {
+      if (store.markEnded(e.getKey(), InstanceState.ENDED, e.getValue(), clock.millis())) {
         ended++;
+        log.info("instance ended at start instance={} reason={}", e.getKey(), e.getValue());
       }
     }
+    int adopted = plan.adopt().size();
+    int removed = plan.remove().size();
     int orphaned = 0;
     List<InstanceRecord> stillAlive = store.listAlive();
     Map<String, String> parents = InstanceTree.parentMap(stillAlive);

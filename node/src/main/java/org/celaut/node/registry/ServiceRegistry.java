@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -93,19 +92,32 @@ public final class ServiceRegistry {
           .build();
       Files.write(tmp.resolve(StoredService.METADATA_FILE), stored.toByteArray());
       received.moveTo(tmp.resolve(StoredService.MESSAGE_DIR));
-      try {
-        Files.move(tmp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-        // Another call stored the same service meanwhile: same bytes, keep theirs.
-        FileTrees.deleteQuietly(tmp);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("registry " + root + " must be on one filesystem", e);
-      }
+      publish(tmp, id);
       return get(id).orElseThrow();
     } catch (IOException | InvalidServiceException | RuntimeException e) {
       received.delete();
       FileTrees.deleteQuietly(tmp);
       throw e;
+    }
+  }
+
+  /**
+   * Renames a fully written service into place. Concurrent first uploads of one service all get
+   * here: the first rename wins, and a later one finds the published directory, which holds the
+   * same bytes, so it discards its own copy. rename(2) onto a non-empty directory fails with
+   * ENOTEMPTY, which Java reports as a bare {@link FileSystemException} ("Directory not empty"),
+   * not as one of its subclasses: the stored directory, not the exception type, tells a lost race.
+   */
+  private void publish(Path tmp, String id) throws IOException {
+    try {
+      Files.move(tmp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("registry " + root + " must be on one filesystem", e);
+    } catch (FileSystemException e) {
+      if (!contains(id)) {
+        throw e;
+      }
+      FileTrees.deleteQuietly(tmp);
     }
   }
 

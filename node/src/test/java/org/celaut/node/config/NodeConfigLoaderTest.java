@@ -44,6 +44,22 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void callLimitsAndTheInputTimeoutHaveDefaultsAndKeys() {
+    NodeConfig d = NodeConfig.defaults();
+    assertThat(d.maxConcurrentCalls()).isEqualTo(256);
+    assertThat(d.maxCallsPerCaller()).isEqualTo(64);
+    assertThat(d.inputTimeout()).isEqualTo(Duration.ofSeconds(60));
+    NodeConfig c = NodeConfigLoader.load(Map.of("max-concurrent-calls", "100"),
+        NodeConfigLoader.fromEnvironment(Map.of("CELAUT_MAX_CALLS_PER_CALLER", "10")),
+        Map.of("input-timeout-seconds", "5"));
+    assertThat(c.maxConcurrentCalls()).isEqualTo(100);
+    assertThat(c.maxCallsPerCaller()).isEqualTo(10);
+    assertThat(c.inputTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> NodeConfigLoader.load(Map.of(), Map.of(), Map.of("max-concurrent-calls", "0")))
+        .hasMessageContaining("max-concurrent-calls = '0' (from flags)");
+  }
+
+  @Test
   void aTypoInTheFileIsAnErrorNamingTheKey() {
     assertThatThrownBy(() -> NodeConfigLoader.load(Map.of("prot", "1"), Map.of(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)

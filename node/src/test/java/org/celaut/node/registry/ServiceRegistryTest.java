@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.celaut.proto.celaut.Metadata;
 import org.celaut.proto.celaut.Service;
@@ -106,6 +113,49 @@ class ServiceRegistryTest {
     Files.writeString(leftover.resolve("half"), "x");
     new ServiceRegistry(dir.resolve("services"), registry.blocks());
     assertThat(Files.exists(leftover)).isFalse();
+  }
+
+  /**
+   * Three clients uploading one new service at once used to fail two of them with INTERNAL
+   * ("services/.tmp-… -> services/<id>: Directory not empty"): rename(2) onto the directory the
+   * first one had just published. Every round publishes a new service from eight threads at once.
+   */
+  @Test
+  void concurrentFirstStoresOfOneServiceAllSucceedAndKeepOneCopy() throws Exception {
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 10; round++) {
+        Service s = service("raced " + round + " " + "x".repeat(200_000));
+        String id = Hashes.toHex(Hashes.sha3(s.toByteArray()));
+        List<SpooledMessage> copies = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          copies.add(spool(s.toByteArray()));
+        }
+        CyclicBarrier together = new CyclicBarrier(threads);
+        List<Future<StoredService>> stores = new ArrayList<>();
+        for (SpooledMessage copy : copies) {
+          stores.add(pool.submit(() -> {
+            together.await();
+            return registry.put(copy, tagged("raced"));
+          }));
+        }
+        for (Future<StoredService> f : stores) {
+          assertThat(f.get(30, TimeUnit.SECONDS).idHex()).isEqualTo(id);
+        }
+        assertThat(registry.get(id).orElseThrow().service()).isEqualTo(s);
+        for (SpooledMessage copy : copies) {
+          assertThat(Files.exists(copy.directory())).as("every received copy is consumed").isFalse();
+        }
+      }
+      try (Stream<Path> left = Files.list(dir.resolve("services"))) {
+        assertThat(left.map(p -> p.getFileName().toString()))
+            .as("one directory per service, no temporary directory left").hasSize(10)
+            .allMatch(Hashes::isSha3Hex);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.celaut.protocol.bee;
 
 import io.grpc.stub.CallStreamObserver;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +29,25 @@ public final class ReadyGate {
       while (!stream.isReady() && !over.getAsBoolean()) {
         lock.wait(200);
       }
+    }
+  }
+
+  /**
+   * As {@link #await(CallStreamObserver, BooleanSupplier)}, giving up after {@code timeout}:
+   * returns false if the stream is still not ready and not over then (its peer reads nothing).
+   */
+  public boolean await(CallStreamObserver<?> stream, BooleanSupplier over, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (!stream.isReady() && !over.getAsBoolean()) {
+        long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+        if (leftMillis <= 0) {
+          return false;
+        }
+        lock.wait(Math.min(200, leftMillis));
+      }
+      return true;
     }
   }
 }

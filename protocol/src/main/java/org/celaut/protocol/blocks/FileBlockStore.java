@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,8 +26,9 @@ import org.celaut.protocol.Hashes;
  * which can never be an id), fsynced, verified, and atomically renamed to its id, so a reader
  * never sees a partial block. Concurrent writers of the same block are safe: both produce the
  * same bytes and the last rename wins with identical content. Committing an already stored block
- * keeps the stored copy. Temporary files left by a crash are not cleaned up here (another process
- * may be writing them); remove {@code .pending-*} files older than any possible upload if needed.
+ * keeps the stored copy. Temporary files left by a crash stay until {@link #removePending} is
+ * called by the one process that owns the directory (the node, under its data directory's lock):
+ * the store alone cannot tell a dead writer's file from a live one's.
  */
 public final class FileBlockStore implements BlockStore {
 
@@ -68,6 +70,23 @@ public final class FileBlockStore implements BlockStore {
   @Override
   public boolean remove(String blockIdHex) throws IOException {
     return Files.deleteIfExists(pathOf(blockIdHex));
+  }
+
+  /**
+   * Deletes the temporary files of blocks whose writing never finished, e.g. an upload cut off
+   * by {@code kill -9}. Call it only while nobody writes to this store: a live writer's file
+   * would go too. Returns how many were removed.
+   */
+  public int removePending() throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory, TEMP_PREFIX + "*")) {
+      for (Path p : pending) {
+        if (Files.deleteIfExists(p)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   /** The file of a block; validating the id keeps callers from escaping the directory. */

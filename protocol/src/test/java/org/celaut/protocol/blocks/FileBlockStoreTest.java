@@ -129,4 +129,16 @@ class FileBlockStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("64 hex");
   }
+
+  @Test
+  void pendingFilesOfAnInterruptedWriteAreRemovedOnRequestAndBlocksStay() throws Exception {
+    put(BYTES, ID);
+    BlockStore.PendingBlock cut = store.begin(); // never committed nor closed: a crashed writer
+    cut.output().write(BYTES);
+    cut.output().flush();
+    assertThat(files()).hasSize(2);
+    assertThat(store.removePending()).isEqualTo(1);
+    assertThat(files()).extracting(p -> p.getFileName().toString()).containsExactly(ID);
+    assertThat(store.open(ID).readAllBytes()).isEqualTo(BYTES);
+  }
 }
