@@ -137,6 +137,38 @@ class StopServiceTruthTest {
   }
 
   @Test
+  void concurrentStopsOfOneTokenStopItOnceAndTheOthersSaySoAfterwards() throws Exception {
+    ServiceHandle h = start();
+    InstanceRecord rec = node.instances().running(h.token());
+    int callers = 8;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(callers);
+    java.util.List<java.util.concurrent.CompletableFuture<String>> outcomes = new java.util.ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      outcomes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          together.await(30, TimeUnit.SECONDS);
+          client.stop(h.token());
+          return "stopped";
+        } catch (InstanceEndedException e) {
+          return "ended: " + e.getMessage();
+        } catch (Exception e) {
+          return "unexpected: " + e;
+        }
+      }));
+    }
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    for (var f : outcomes) {
+      seen.add(f.get(60, TimeUnit.SECONDS));
+    }
+    // Exactly one call did the stop; every other one was told, after it, that the instance had ended.
+    assertThat(seen).filteredOn("stopped"::equals).hasSize(1);
+    assertThat(seen).filteredOn(o -> !o.equals("stopped")).hasSize(callers - 1)
+        .allSatisfy(o -> assertThat(o).startsWith("ended: stop: instance " + rec.id() + " had already ended at ")
+            .endsWith(": stopped by its token holder; nothing was stopped"));
+    assertThat(docker.inspect(rec.containerId().orElseThrow())).isEmpty();
+  }
+
+  @Test
   void theIdAListingShowsIsNotATokenAndStopsNothing() throws Exception {
     ServiceHandle h = start();
     InstanceRecord rec = node.instances().running(h.token());

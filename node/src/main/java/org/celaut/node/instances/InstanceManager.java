@@ -412,35 +412,69 @@ public final class InstanceManager {
    * had already ended, or is unknown here.
    */
   public StopOutcome stop(String token, String reason) throws StoreException, RuntimeFailure {
-    return stop(store.findByTokenSha256(Tokens.digest(token)), reason);
+    String digest = Tokens.digest(token);
+    return stop(() -> store.findByTokenSha256(digest), reason);
   }
 
   /** As {@link #stop(String, String)}, for the instance with public id {@code instanceId} (the maintainer's stop). */
   public StopOutcome stopById(String instanceId, String reason) throws StoreException, RuntimeFailure {
-    return stop(store.findById(instanceId), reason);
+    return stop(() -> store.findById(instanceId), reason);
   }
 
-  private StopOutcome stop(Optional<InstanceRecord> rec, String reason) throws StoreException, RuntimeFailure {
-    if (rec.isEmpty()) {
-      return new StopOutcome.Unknown();
+  /** Reads one instance's record. */
+  private interface Lookup {
+    Optional<InstanceRecord> find() throws StoreException;
+  }
+
+  /**
+   * Stops the instance {@code lookup} finds. Two stops of one instance at once do not both claim
+   * it: the one that finds it already being stopped waits for that stop to end and then reports
+   * what it did (ended, or, if the engine failed it, tries again itself).
+   */
+  private StopOutcome stop(Lookup lookup, String reason) throws StoreException, RuntimeFailure {
+    while (true) {
+      Optional<InstanceRecord> rec = lookup.find();
+      if (rec.isEmpty()) {
+        return new StopOutcome.Unknown();
+      }
+      if (!rec.get().alive()) {
+        return new StopOutcome.AlreadyEnded(rec.get());
+      }
+      Optional<List<String>> order = stopTree(rec.get(), reason, "its ancestor " + rec.get().id() + " was stopped");
+      if (order.isPresent()) {
+        return new StopOutcome.Stopped(rec.get(), order.get().subList(0, order.get().size() - 1));
+      }
+      awaitNotStopping(rec.get().id());
     }
-    if (!rec.get().alive()) {
-      return new StopOutcome.AlreadyEnded(rec.get());
+  }
+
+  private void awaitNotStopping(String id) throws StoreException {
+    synchronized (admissionLock) {
+      while (stopping.contains(id)) {
+        try {
+          admissionLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("interrupted while instance " + id + " was being stopped by another call", e);
+        }
+      }
     }
-    List<String> order = stopTree(rec.get(), reason, "its ancestor " + rec.get().id() + " was stopped");
-    return new StopOutcome.Stopped(rec.get(), order.subList(0, order.size() - 1));
   }
 
   /**
    * Stops {@code root} and its live descendants, children first, and returns their ids in that
-   * order ({@code root} last). Every one is attempted; the first engine failure is thrown at the
-   * end (those left alive can be stopped again).
+   * order ({@code root} last); empty, doing nothing, if another call is already stopping {@code
+   * root}. Every one is attempted; the first engine failure is thrown at the end (those left alive
+   * can be stopped again).
    */
-  private List<String> stopTree(InstanceRecord root, String reason, String descendantReason)
+  private Optional<List<String>> stopTree(InstanceRecord root, String reason, String descendantReason)
       throws StoreException, RuntimeFailure {
     List<String> order;
     Map<String, InstanceRecord> byId = new HashMap<>();
     synchronized (admissionLock) {
+      if (stopping.contains(root.id())) {
+        return Optional.empty();
+      }
       // Marked under the lock: a child admitted from now on would find its parent stopping.
       List<InstanceRecord> alive = store.listAlive();
       for (InstanceRecord r : alive) {
@@ -455,9 +489,10 @@ public final class InstanceManager {
     } finally {
       synchronized (admissionLock) {
         order.forEach(stopping::remove);
+        admissionLock.notifyAll();
       }
     }
-    return order;
+    return Optional.of(order);
   }
 
   private void endAll(List<String> order, Map<String, InstanceRecord> byId, String rootId, String reason,
