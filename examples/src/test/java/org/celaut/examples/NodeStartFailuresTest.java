@@ -91,4 +91,16 @@ class NodeStartFailuresTest {
       assertThat(node.port()).isPositive();
     }
   }
+
+  @Test
+  void aDataDirectoryInUseByANodeOfThisVeryProcessIsRefusedByName() throws Exception {
+    try (Node first = nodes.start(config("127.0.0.1", 0).withNetworkName(TestNode.NETWORK))) {
+      assertThatThrownBy(() -> Node.start(config("127.0.0.1", 0).withNetworkName(TestNode.NETWORK), Clock.systemUTC()))
+          .isInstanceOf(NodeStartException.class)
+          .hasMessage("another node is already running on data directory " + work.resolve("node").toAbsolutePath());
+      try (org.celaut.sdk.client.NodeClient client = org.celaut.sdk.client.NodeClient.connect("127.0.0.1:" + first.port())) {
+        assertThat(client.listInstances(false)).as("the first node still answers").isEmpty();
+      }
+    }
+  }
 }

@@ -110,7 +110,12 @@ public final class Node implements AutoCloseable {
       Path dataDir = data.root();
       FileChannel lockChannel = FileChannel.open(data.privateFile("node.lock"), StandardOpenOption.WRITE);
       opened.add(lockChannel);
-      FileLock lock = lockChannel.tryLock();
+      FileLock lock;
+      try {
+        lock = lockChannel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+        lock = null; // a node in this very JVM holds it: the same answer as for another process
+      }
       if (lock == null) {
         throw new NodeStartException("another node is already running on data directory " + dataDir);
       }
