@@ -83,6 +83,8 @@ public final class Bench {
       }
     }
     BenchSupport.repository(); // fail early, with the reason, when not run from the root
+    // The start benchmark runs a node in this process: its per-start log lines would bury the figures.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     header();
     for (String name : names) {
       String runId = name + "-" + Long.toHexString(System.nanoTime() & 0xffffffL);
