@@ -66,11 +66,15 @@ final class BenchSupport {
     return new ServicePacker().pack(copy, work.resolve("hello-http.service"));
   }
 
-  /** The image a node built for a service: {@code repository:<service id>}. */
-  static String imageOf(String serviceIdHex) throws IOException, InterruptedException {
-    String out = docker("images", "--format", "{{.Repository}}:{{.Tag}}");
-    return out.lines().filter(l -> l.endsWith(":" + serviceIdHex)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no image tagged " + serviceIdHex));
+  /**
+   * The image the node runs its instances from, read off one of its containers (call it while an
+   * instance runs). Not looked up by tag or label: a node uses an image of the service that is
+   * already on the engine, whoever built it.
+   */
+  static String imageOfRunningInstance(String nodeId) throws IOException, InterruptedException {
+    String out = docker("ps", "--filter", "label=org.celaut.node=" + nodeId, "--format", "{{.Image}}").strip();
+    return out.lines().findFirst()
+        .orElseThrow(() -> new IllegalStateException("node " + nodeId + " runs no container"));
   }
 
   /** Runs {@code docker ARGS...}; its output, or an IOException with it if it failed. */

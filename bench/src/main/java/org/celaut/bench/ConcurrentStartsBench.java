@@ -45,8 +45,8 @@ final class ConcurrentStartsBench {
         NodeClient client = NodeClient.connect(node.address())) {
       // Cold start once: the node stores the service and builds its image; not measured.
       ServiceHandle cold = client.start(ServiceSource.fromFile(packed.output()), StartOptions.defaults());
+      String image = BenchSupport.imageOfRunningInstance(node.nodeId());
       client.stop(cold.token());
-      String image = BenchSupport.imageOf(packed.serviceIdHex());
       ServiceSource byId = ServiceSource.byId(packed.serviceIdHex());
       for (int b = 0; b < batches + 1; b++) {
         // The first batch of each side warms up; then alternate sides batch by batch.

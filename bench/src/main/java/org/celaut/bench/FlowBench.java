@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.celaut.sdk.client.NodeClient;
+import org.celaut.sdk.client.ServiceHandle;
+import org.celaut.sdk.client.ServiceSource;
+import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
 
 /**
@@ -45,8 +49,12 @@ final class FlowBench {
     List<Long> floorCpu = new ArrayList<>();
     try (NodeProcess node = NodeProcess.start(work, runId)) {
       // Cold start once: the node stores the service and builds its image; not measured.
-      startStop(celaut, file, node, json, repo, new long[2]);
-      String image = BenchSupport.imageOf(packed.serviceIdHex());
+      String image;
+      try (NodeClient client = NodeClient.connect(node.address())) {
+        ServiceHandle cold = client.start(ServiceSource.fromFile(packed.output()), StartOptions.defaults());
+        image = BenchSupport.imageOfRunningInstance(node.nodeId());
+        client.stop(cold.token());
+      }
       for (int i = 0; i < runs + 2; i++) {
         long[] a = new long[2];
         startStop(celaut, file, node, json, repo, a);

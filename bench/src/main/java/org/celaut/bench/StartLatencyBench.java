@@ -50,8 +50,8 @@ public final class StartLatencyBench {
       // Cold start once: stores the service and builds its image; not measured.
       ServiceHandle cold = client.start(ServiceSource.fromFile(packed.output()), StartOptions.defaults());
       BenchSupport.awaitHttp(cold.address(SLOT), ANSWER_TIMEOUT);
+      String image = BenchSupport.imageOfRunningInstance(node.nodeId());
       client.stop(cold.token());
-      String image = BenchSupport.imageOf(packed.serviceIdHex());
 
       for (int i = 0; i < runs + 2; i++) {
         // Alternate so drift in the machine's load hits both sides alike; first two are warm-up.
