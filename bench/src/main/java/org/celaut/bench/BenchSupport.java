@@ -226,6 +226,30 @@ final class BenchSupport {
     return nanos / 1e6;
   }
 
+  /**
+   * Whether {@code bin/celaut} runs client commands from the class-data-sharing archive the build
+   * made: without it (a jar rebuilt with {@code -Dcelaut.cds.skip=true}, another JDK, a moved
+   * checkout) every client command is several times slower, and a figure means little.
+   */
+  static String cliArchiveState() throws IOException, InterruptedException {
+    Path repo = repository();
+    Path log = Files.createTempFile("celaut-bench-classload", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/celaut").toString(), "--version")
+          .directory(repo.toFile()).redirectErrorStream(true);
+      String opts = System.getenv().getOrDefault("CELAUT_JAVA_OPTS", "");
+      pb.environment().put("CELAUT_JAVA_OPTS", (opts + " -Xlog:class+load=info:file=" + log).strip());
+      Process p = pb.start();
+      p.getInputStream().readAllBytes();
+      p.waitFor();
+      boolean used = Files.readString(log).lines()
+          .anyMatch(l -> l.contains(" org.celaut.cli.Main source: shared objects file"));
+      return used ? "used" : "NOT used (missing, stale or made elsewhere: rebuild with ./mvnw -q package -DskipTests)";
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
   /** The 1-minute load average, for the record: timings taken under load are noisy. */
   static String loadAverage() {
     try {

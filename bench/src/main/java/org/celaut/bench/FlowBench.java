@@ -39,6 +39,7 @@ final class FlowBench {
 
   static void run(int runs, Path work, String runId) throws Exception {
     Path repo = BenchSupport.repository();
+    System.out.println("flow: the CLI's class-data-sharing archive is " + BenchSupport.cliArchiveState());
     String celaut = repo.resolve("bin/celaut").toString();
     ObjectMapper json = new ObjectMapper();
     PackResult packed = BenchSupport.packHelloHttp(work);

@@ -18,6 +18,7 @@ final class LsBench {
 
   static void run(int runs, Path work, String runId) throws Exception {
     Path repo = BenchSupport.repository();
+    System.out.println("ls: the CLI's class-data-sharing archive is " + BenchSupport.cliArchiveState());
     try (NodeProcess node = NodeProcess.start(work, runId)) {
       List<String> ours = List.of(repo.resolve("bin/celaut").toString(), "ls", "--node", node.address());
       List<String> floor = List.of("docker", "ps");

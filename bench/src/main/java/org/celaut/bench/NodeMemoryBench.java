@@ -47,6 +47,7 @@ final class NodeMemoryBench {
     ExecutorService pool = Executors.newFixedThreadPool(START_CONCURRENCY);
     try (NodeProcess node = NodeProcess.start(work, runId);
         NodeClient client = NodeClient.connect(node.address())) {
+      System.out.println("memory: the node runs as: " + node.commandLine());
       ServiceHandle cold = client.start(ServiceSource.fromFile(packed.output()), StartOptions.defaults());
       client.stop(cold.token());
       ServiceSource source = ServiceSource.fromFile(packed.output());

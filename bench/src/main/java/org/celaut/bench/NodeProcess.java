@@ -98,6 +98,12 @@ final class NodeProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The node JVM's command line, from /proc (which JVM options bin/celaut gave it). */
+  String commandLine() throws IOException {
+    return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid()), "cmdline")), StandardCharsets.UTF_8)
+        .replace('\0', ' ').strip();
+  }
+
   /** Resident set size of the node's JVM, from /proc. */
   long rssBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
