@@ -129,6 +129,33 @@ final class BenchSupport {
     }
   }
 
+  /** A container the floor started, and the loopback port its slot is published on. */
+  record Published(String containerId, int port, Timed run) {}
+
+  /**
+   * {@code docker run -d -p 127.0.0.1:PORT:8080 IMAGE}, labelled with this run's id, on a port free
+   * right now. Docker keeps its own list of ports it handed out and frees them a little after a
+   * container is removed, so a port the kernel calls free can still be "already allocated": then
+   * it tries another port (the failed attempt's time stays in the figure; it is rare).
+   */
+  static Published dockerRunPublished(String image, String runId) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      Timed run = timed(List.of("docker", "run", "-d", "--label", BENCH_LABEL + "=" + runId,
+          "-p", "127.0.0.1:" + port + ":" + SLOT, "--entrypoint", "/bin/service", image), Path.of("."));
+      if (run.exitCode() == 0) {
+        return new Published(run.out().strip(), port, run);
+      }
+      String created = run.out().strip(); // docker created the container before the port failed
+      if (!created.isEmpty()) {
+        timed(List.of("docker", "rm", "-f", created), Path.of("."));
+      }
+      if (!run.err().contains("already allocated") || attempt == 5) {
+        throw new IOException("docker run failed: " + run.err().strip());
+      }
+    }
+  }
+
   /** A TCP port free on the loopback right now. */
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -118,13 +118,11 @@ final class ConcurrentStartsBench {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<String>> started = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      int port = BenchSupport.freePort();
       started.add(pool.submit(() -> {
         go.await();
-        String id = BenchSupport.docker("run", "-d", "--label", BenchSupport.BENCH_LABEL + "=" + runId,
-            "-p", "127.0.0.1:" + port + ":" + BenchSupport.SLOT, "--entrypoint", "/bin/service", image).strip();
-        BenchSupport.awaitHttp(new InetSocketAddress("127.0.0.1", port), ANSWER_TIMEOUT);
-        return id;
+        BenchSupport.Published run = BenchSupport.dockerRunPublished(image, runId);
+        BenchSupport.awaitHttp(new InetSocketAddress("127.0.0.1", run.port()), ANSWER_TIMEOUT);
+        return run.containerId();
       }));
     }
     long t0 = System.nanoTime();

@@ -104,19 +104,13 @@ final class FlowBench {
 
   /** One run-GET-remove with the docker command; {wall, cpu of both commands}. */
   private static long[] dockerFlow(String image, String runId, Path repo) throws Exception {
-    int port = BenchSupport.freePort();
     long t0 = System.nanoTime();
-    BenchSupport.Timed run = BenchSupport.timed(List.of("docker", "run", "-d", "--label", BenchSupport.BENCH_LABEL + "=" + runId,
-        "-p", "127.0.0.1:" + port + ":" + BenchSupport.SLOT, "--entrypoint", "/bin/service", image), repo);
-    if (run.exitCode() != 0) {
-      throw new IllegalStateException("docker run failed: " + run.err());
-    }
-    String id = run.out().strip();
-    BenchSupport.awaitHttp(new InetSocketAddress("127.0.0.1", port), ANSWER_TIMEOUT);
-    BenchSupport.Timed rm = BenchSupport.timed(List.of("docker", "rm", "-f", id), repo);
+    BenchSupport.Published run = BenchSupport.dockerRunPublished(image, runId);
+    BenchSupport.awaitHttp(new InetSocketAddress("127.0.0.1", run.port()), ANSWER_TIMEOUT);
+    BenchSupport.Timed rm = BenchSupport.timed(List.of("docker", "rm", "-f", run.containerId()), repo);
     if (rm.exitCode() != 0) {
       throw new IllegalStateException("docker rm -f failed: " + rm.err());
     }
-    return new long[] {System.nanoTime() - t0, run.cpuNanos() + rm.cpuNanos()};
+    return new long[] {System.nanoTime() - t0, run.run().cpuNanos() + rm.cpuNanos()};
   }
 }
