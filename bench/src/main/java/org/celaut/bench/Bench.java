@@ -36,7 +36,7 @@ public final class Bench {
   static {
     BENCHMARKS.put("start", new Entry("start [RUNS=15]",
         "warm StartService until the slot answers, vs docker run -d -p of the same image (in-process node)",
-        (a, w, id) -> StartLatencyBench.run(intArg(a, 0, 15))));
+        (a, w, id) -> StartLatencyBench.run(intArg(a, 0, 15), w)));
     BENCHMARKS.put("ls", new Entry("ls [RUNS=15]",
         "bin/celaut ls as a new process, vs docker ps (goal: <= 0.3 s wall)",
         (a, w, id) -> LsBench.run(intArg(a, 0, 15), w, id)));

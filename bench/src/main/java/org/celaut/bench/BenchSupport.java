@@ -260,7 +260,9 @@ final class BenchSupport {
    */
   static String cliArchiveState() throws IOException, InterruptedException {
     Path repo = repository();
-    Path log = Files.createTempFile("celaut-bench-classload", ".log");
+    // A directory, not a file made beforehand: the JVM's log rotation would keep the old file as .0.
+    Path dir = Files.createTempDirectory("celaut-bench-classload");
+    Path log = dir.resolve("class-load.log");
     try {
       ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/celaut").toString(), "--version")
           .directory(repo.toFile()).redirectErrorStream(true);
@@ -269,11 +271,16 @@ final class BenchSupport {
       Process p = pb.start();
       p.getInputStream().readAllBytes();
       p.waitFor();
-      boolean used = Files.readString(log).lines()
+      boolean used = Files.exists(log) && Files.readString(log).lines()
           .anyMatch(l -> l.contains(" org.celaut.cli.Main source: shared objects file"));
       return used ? "used" : "NOT used (missing, stale or made elsewhere: rebuild with ./mvnw -q package -DskipTests)";
     } finally {
-      Files.deleteIfExists(log);
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
     }
   }
 

@@ -1,7 +1,6 @@
 package org.celaut.bench;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,11 +31,11 @@ public final class StartLatencyBench {
   private StartLatencyBench() {}
 
   public static void main(String[] args) throws Exception {
-    run(args.length > 0 ? Integer.parseInt(args[0]) : 15);
+    Bench.main(new String[] {"start", args.length > 0 ? args[0] : "15"});
   }
 
-  static void run(int runs) throws Exception {
-    Path work = Files.createTempDirectory("celaut-bench");
+  /** {@code runs} measured starts on each side, after two warm-ups; {@code work} is the scratch directory. */
+  static void run(int runs, Path work) throws Exception {
     PackResult packed = BenchSupport.packHelloHttp(work);
     String network = "celaut-bench-start-" + Long.toHexString(System.nanoTime() & 0xffffffL);
     NodeConfig cfg = NodeConfig.defaults().withDataDir(work.resolve("node")).withPort(0)
