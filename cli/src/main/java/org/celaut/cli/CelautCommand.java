@@ -1,6 +1,9 @@
 package org.celaut.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,17 +19,26 @@ import picocli.CommandLine.Command;
       "0:success",
       "1:the command failed (the message says why)",
       "2:bad usage (a wrong option, argument or file)",
-      "3:the node could not be reached"},
-    subcommands = {
-      NodeCommand.class,
-      PackCommand.class,
-      StartCommand.class,
-      StopCommand.class,
-      LsCommand.class,
-      ServicesCommand.class,
-      CommandLine.HelpCommand.class
-    })
+      "3:the node could not be reached"})
 public final class CelautCommand implements Callable<Integer> {
+
+  /**
+   * The subcommands, in the order help lists them. Added by {@link #commandLine}, not by the
+   * annotation, so that a command builds the model of itself only: picocli reads every
+   * registered command's annotations at start-up, and the six not invoked cost ~25 ms of every
+   * client command (README, Performance).
+   */
+  private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+  static {
+    SUBCOMMANDS.put("node", NodeCommand.class);
+    SUBCOMMANDS.put("pack", PackCommand.class);
+    SUBCOMMANDS.put("start", StartCommand.class);
+    SUBCOMMANDS.put("stop", StopCommand.class);
+    SUBCOMMANDS.put("ls", LsCommand.class);
+    SUBCOMMANDS.put("services", ServicesCommand.class);
+    SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,11 +66,21 @@ public final class CelautCommand implements Callable<Integer> {
   }
 
   /**
-   * The configured command line: every error prints as {@code celaut: message} without a stack
-   * trace, and exits with the code the README lists.
+   * The configured command line for {@code args}: every error prints as {@code celaut: message}
+   * without a stack trace, and exits with the code the README lists. When {@code args} name a
+   * subcommand (other than {@code help}) only that one is registered; otherwise (no subcommand,
+   * {@code help}, a typo) all are, so usage and suggestions list them.
    */
-  public static CommandLine commandLine() {
+  public static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new CelautCommand());
+    String invoked = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+    boolean onlyOne = invoked != null && !invoked.equals("help") && SUBCOMMANDS.containsKey(invoked);
+    SUBCOMMANDS.forEach((name, type) -> {
+      if (!onlyOne || name.equals(invoked)) {
+        cl.addSubcommand(name, type);
+      }
+    });
+    // After the subcommands: picocli hands handlers only to those registered when they are set.
     cl.setParameterExceptionHandler(CelautCommand::usageError);
     cl.setExecutionStrategy(parsed -> {
       Logging.configure(isNodeRun(parsed));

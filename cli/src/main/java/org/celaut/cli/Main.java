@@ -16,12 +16,12 @@ public final class Main {
 
   /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
-    return CelautCommand.commandLine().execute(args);
+    return CelautCommand.commandLine(args).execute(args);
   }
 
   /** Runs the command line with its output and errors going to the given writers (tests). */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    CommandLine cl = CelautCommand.commandLine();
+    CommandLine cl = CelautCommand.commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     return cl.execute(args);

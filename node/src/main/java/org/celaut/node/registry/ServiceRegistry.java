@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.celaut.proto.celaut.Metadata;
-import org.celaut.proto.celaut.Service;
 import org.celaut.protocol.FileTrees;
 import org.celaut.protocol.Hashes;
 import org.celaut.protocol.bee.SpooledMessage;
@@ -79,7 +78,7 @@ public final class ServiceRegistry {
         received.writeWithBlockPointers(out, blocks);
       }
       try {
-        Service.parseFrom(Files.readAllBytes(wbp));
+        MappedService.parse(wbp); // checks it parses, without the body in the heap
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new InvalidServiceException(
             "the service body (" + received.expandedSize() + " bytes) is not a celaut.Service: "

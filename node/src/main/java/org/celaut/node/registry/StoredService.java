@@ -42,11 +42,10 @@ public record StoredService(String idHex, Path directory, Metadata metadata, lon
   /**
    * The service with block pointers in place of block bodies: what the node reads to run it.
    * Block bodies (usually the filesystem) are read from the block store when the image is built.
+   * Its {@code bytes} fields are views of the mapped file, not heap copies ({@link MappedService}).
    */
   public Service service() throws IOException {
-    try (InputStream in = Files.newInputStream(directory.resolve(WBP_FILE))) {
-      return Service.parseFrom(in);
-    }
+    return MappedService.parse(directory.resolve(WBP_FILE));
   }
 
   /** The service as received, for sending it on (GetService). */

@@ -2,7 +2,6 @@ package org.celaut.sdk.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import org.celaut.protocol.blocks.FileBlockStore;
 import org.celaut.sdk.internal.Async;
 import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.internal.Calls;
+import org.celaut.sdk.internal.ClientTransport;
 
 /**
  * A connection to one Celaut node, for users and tools: start services, stop them, read their
@@ -64,19 +64,20 @@ public final class NodeClient implements AutoCloseable {
   static final Duration HAVE_IT_WAIT = Duration.ofMillis(250);
 
   private final ManagedChannel channel;
-  private final boolean ownsChannel;
+  private final ClientTransport ownedTransport; // null when the caller gave the channel
   private final Executor executor;
   private final ExecutorService ownedExecutor; // null when the caller gave the executor
-  private final Path workDir;
-  private final FileBlockStore blocks;
+  // Where a large answer (GetService) spools; made on the first Gateway call, so that a command
+  // that only lists (celaut ls) touches no disk and loads no block-store classes.
+  private Path workDir; // guarded by this
+  private FileBlockStore blocks; // guarded by this
+  private boolean closed; // guarded by this
 
-  private NodeClient(ManagedChannel channel, boolean ownsChannel, Executor executor) throws IOException {
+  private NodeClient(ManagedChannel channel, ClientTransport ownedTransport, Executor executor) {
     this.channel = channel;
-    this.ownsChannel = ownsChannel;
+    this.ownedTransport = ownedTransport;
     this.ownedExecutor = executor == null ? Async.ownedExecutor("celaut-client") : null;
     this.executor = executor == null ? ownedExecutor : executor;
-    this.workDir = Files.createTempDirectory("celaut-client");
-    this.blocks = new FileBlockStore(workDir.resolve("blocks"));
   }
 
   /**
@@ -108,16 +109,13 @@ public final class NodeClient implements AutoCloseable {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    ManagedChannel ch = NettyChannelBuilder.forAddress(host, port)
-        .usePlaintext()
-        .maxInboundMessageSize((4 << 20) + 1024)
-        .build();
-    return new NodeClient(ch, true, executor);
+    ClientTransport t = ClientTransport.plaintext(host, port, (4 << 20) + 1024);
+    return new NodeClient(t.channel(), t, executor);
   }
 
   /** Uses a channel the caller owns (and closes). */
   public static NodeClient using(ManagedChannel channel) throws IOException {
-    return new NodeClient(channel, false, null);
+    return new NodeClient(channel, null, null);
   }
 
   /**
@@ -125,7 +123,7 @@ public final class NodeClient implements AutoCloseable {
    * executor} (null = a pool the client owns).
    */
   public static NodeClient using(ManagedChannel channel, Executor executor) throws IOException {
-    return new NodeClient(channel, false, executor);
+    return new NodeClient(channel, null, executor);
   }
 
   /** Where the {@code …Async} calls run. */
@@ -147,7 +145,7 @@ public final class NodeClient implements AutoCloseable {
     if (options.initialMu() != null) {
       cfg.setInitialMu(Amount.newBuilder().setN(options.initialMu().toString()));
     }
-    try (BeeClientCall call = open("StartService", options.timeout())) {
+    try (BeeClientCall call = call("StartService", options.timeout())) {
       call.send(3, cfg.build());
       var hash = Hashes.sha3Hash(Hashes.hex(source.idHex()).toByteArray());
       call.send(4, hash);
@@ -306,11 +304,13 @@ public final class NodeClient implements AutoCloseable {
 
   /** The node's announcement of itself. */
   public Peer peerInfo() throws CelautException {
-    try (BeeClientCall call = open("GetPeerInfo", SHORT_CALL_TIMEOUT)) {
+    try (BeeClientCall call = call("GetPeerInfo", SHORT_CALL_TIMEOUT)) {
       call.halfClose();
       return call.await(1, Peer.class, SHORT_CALL_TIMEOUT);
     } catch (StatusRuntimeException e) {
       throw failure("peer info", e);
+    } catch (IOException e) {
+      throw new CelautException("peer info: " + e.getMessage(), null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CelautException("peer info: interrupted", null, e);
@@ -324,7 +324,7 @@ public final class NodeClient implements AutoCloseable {
 
   private <T extends com.google.protobuf.MessageLite> T tokenCall(String method, String what, String token,
       Class<T> type) throws CelautException {
-    try (BeeClientCall call = open(method, SHORT_CALL_TIMEOUT)) {
+    try (BeeClientCall call = call(method, SHORT_CALL_TIMEOUT)) {
       call.send(1, TokenMessage.newBuilder().setToken(token).build());
       call.halfClose();
       return call.await(1, type, SHORT_CALL_TIMEOUT);
@@ -436,7 +436,29 @@ public final class NodeClient implements AutoCloseable {
 
   /** Opens a raw call; for tools and tests that speak the frames themselves. */
   public BeeClientCall open(String method, Duration timeout) {
-    return BeeClientCall.open(channel, method, timeout, workDir, blocks, DecoderLimits.defaults());
+    try {
+      return call(method, timeout);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private BeeClientCall call(String method, Duration timeout) throws IOException {
+    FileBlockStore store = spool();
+    return BeeClientCall.open(channel, method, timeout, store.directory().getParent(), store,
+        DecoderLimits.defaults());
+  }
+
+  /** The spool directory's block store, made on first use. */
+  private synchronized FileBlockStore spool() throws IOException {
+    if (closed) {
+      throw new IOException("the client is closed");
+    }
+    if (blocks == null) {
+      workDir = Files.createTempDirectory("celaut-client");
+      blocks = new FileBlockStore(workDir.resolve("blocks"));
+    }
+    return blocks;
   }
 
   /** Sends frames as they are (tests of bad input use this). */
@@ -456,15 +478,18 @@ public final class NodeClient implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
-    if (ownsChannel) {
-      channel.shutdownNow();
-      try {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (ownedTransport != null) {
+      ownedTransport.close();
     }
-    try (var walk = Files.walk(workDir)) {
+    Path dir;
+    synchronized (this) {
+      closed = true;
+      dir = workDir;
+    }
+    if (dir == null) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // A temp dir left behind is harmless.
