@@ -25,11 +25,15 @@ class SubcommandsTest {
 
   @Test
   void theTopLevelHelpListsEveryCommand() {
-    for (String[] args : new String[][] {{"--help"}, {}, {"help"}}) {
+    for (String[] args : new String[][] {{"--help"}, {"help"}}) {
       Result r = celaut(args);
       assertThat(r.code()).isZero();
       assertThat(r.out()).contains(ALL);
     }
+    // No command at all is a usage error (exit 2), with the same list on stderr.
+    Result none = celaut();
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains(ALL);
   }
 
   @Test
