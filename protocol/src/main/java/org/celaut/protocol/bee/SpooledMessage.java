@@ -478,9 +478,7 @@ public final class SpooledMessage {
       for (Varint v : varints.descendingMap().values()) {
         long delta = 0;
         for (int i = 0; i < starts.length; i++) {
-          if (m.parts.get(i) instanceof BlockRef b
-              && starts[i] >= v.contentStart()
-              && starts[i] < v.contentEnd()) {
+          if (m.parts.get(i) instanceof BlockRef b && inside(b, starts[i], v)) {
             if (starts[i] + b.length() > v.contentEnd()) {
               throw new IOException(
                   "layout of " + m.directory + ": block " + b.blockIdHex()
@@ -515,6 +513,19 @@ public final class SpooledMessage {
           copy(in, out, segStart + s.length() - cursor, buf);
         }
       }
+    }
+
+    /**
+     * Whether block {@code b}, at expanded offset {@code start}, lies in the field whose length is
+     * {@code v}. By position, so a length no marker named is still kept right; but an empty block
+     * sits on a boundary (the end of one field is the start of the next, and of its own empty
+     * field), where only its marker's own list of enclosing lengths can say which fields hold it.
+     */
+    private static boolean inside(BlockRef b, long start, Varint v) {
+      if (b.length() == 0) {
+        return b.previousLengthsPositions().contains(v.position);
+      }
+      return start >= v.contentStart() && start < v.contentEnd();
     }
 
     private static void readVarint(SpooledMessage m, long[] starts, Varint v) throws IOException {
