@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.HelloHttp;
 import org.celaut.sdk.pack.ServicePacker;
 
 /** What the benchmarks share: the example service, Docker, readiness, processes, statistics. */
@@ -42,28 +43,7 @@ final class BenchSupport {
    * examples/hello-http/prepare.sh does) into {@code work}; the checkout is not touched.
    */
   static PackResult packHelloHttp(Path work) throws Exception {
-    Path src = repository().resolve("examples/hello-http");
-    Path busybox = Path.of("/bin/busybox");
-    if (!Files.isRegularFile(busybox)) {
-      throw new IllegalStateException("/bin/busybox is missing: apt-get install busybox-static (scripts/setup.sh does)");
-    }
-    Path copy = work.resolve("hello-http");
-    try (var walk = Files.walk(src)) {
-      for (Path p : walk.toList()) {
-        String rel = src.relativize(p).toString();
-        if (rel.startsWith(".service/build") || rel.equals("rootfs/bin/busybox")) {
-          continue;
-        }
-        Path to = copy.resolve(rel);
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    Files.copy(busybox, copy.resolve("rootfs/bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
-    return new ServicePacker().pack(copy, work.resolve("hello-http.service"));
+    return HelloHttp.pack(repository(), work);
   }
 
   /**

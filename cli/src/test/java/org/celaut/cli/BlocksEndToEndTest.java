@@ -34,6 +34,8 @@ import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
+import org.celaut.testkit.HelloHttp;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,23 +60,7 @@ class BlocksEndToEndTest {
   private final ObjectMapper json = new ObjectMapper();
 
   private Path example(String name, byte[] shared, String extra) throws Exception {
-    Path src = Path.of(System.getProperty("celaut.project.dir", "..")).resolve("examples/hello-http");
-    Path copy = work.resolve(name);
-    try (Stream<Path> walk = Files.walk(src)) {
-      for (Path p : walk.toList()) {
-        String rel = src.relativize(p).toString();
-        if (rel.startsWith(".service/build") || rel.equals("rootfs/bin/busybox")) {
-          continue;
-        }
-        Path to = copy.resolve(rel);
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    Files.copy(Path.of("/bin/busybox"), copy.resolve("rootfs/bin/busybox"));
+    Path copy = HelloHttp.copy(HelloHttp.checkout(), work, name);
     Files.createDirectories(copy.resolve("rootfs/data"));
     Files.write(copy.resolve("rootfs/data/shared.bin"), shared);
     Files.writeString(copy.resolve("rootfs/data/extra.txt"), extra);

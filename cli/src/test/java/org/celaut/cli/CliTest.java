@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.celaut.node.Node;
 import org.celaut.node.config.NodeConfig;
+import org.celaut.testkit.HelloHttp;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,24 +47,7 @@ class CliTest {
 
   /** A copy of examples/hello-http with Debian's static busybox in its rootfs. */
   static Path example(Path into) throws Exception {
-    Path src = Path.of(System.getProperty("celaut.project.dir", "..")).resolve("examples/hello-http");
-    Path copy = into.resolve("hello-http");
-    try (var walk = Files.walk(src)) {
-      for (Path p : walk.toList()) {
-        String rel = src.relativize(p).toString();
-        if (rel.startsWith(".service/build") || rel.equals("rootfs/bin/busybox")) {
-          continue;
-        }
-        Path to = copy.resolve(rel);
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    Files.copy(Path.of("/bin/busybox"), copy.resolve("rootfs/bin/busybox"));
-    return copy;
+    return HelloHttp.copy(HelloHttp.checkout(), into, "hello-http");
   }
 
   @BeforeAll

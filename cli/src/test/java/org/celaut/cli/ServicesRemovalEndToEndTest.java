@@ -27,6 +27,8 @@ import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.pack.PackOptions;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.pack.ServicePacker;
+import org.celaut.testkit.HelloHttp;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,23 +55,7 @@ class ServicesRemovalEndToEndTest {
 
   /** A copy of examples/hello-http with a file of its own, so each copy is another service. */
   private Path example(String name, byte[] extra) throws Exception {
-    Path src = Path.of(System.getProperty("celaut.project.dir", "..")).resolve("examples/hello-http");
-    Path copy = work.resolve(name);
-    try (Stream<Path> walk = Files.walk(src)) {
-      for (Path p : walk.toList()) {
-        String rel = src.relativize(p).toString();
-        if (rel.startsWith(".service/build") || rel.equals("rootfs/bin/busybox")) {
-          continue;
-        }
-        Path to = copy.resolve(rel);
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    Files.copy(Path.of("/bin/busybox"), copy.resolve("rootfs/bin/busybox"));
+    Path copy = HelloHttp.copy(HelloHttp.checkout(), work, name);
     Files.write(copy.resolve("rootfs/extra.bin"), extra);
     return copy;
   }

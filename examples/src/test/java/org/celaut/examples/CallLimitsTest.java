@@ -28,6 +28,7 @@ import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -30,6 +30,7 @@ import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

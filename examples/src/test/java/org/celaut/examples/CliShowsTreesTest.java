@@ -24,6 +24,7 @@ import org.celaut.sdk.client.NodeClient;
 import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

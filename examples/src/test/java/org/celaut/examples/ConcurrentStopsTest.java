@@ -18,6 +18,7 @@ import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class ConcurrentStopsTest {
   @Test
   void fiftyConcurrentStopsAllSucceedAndLeaveNoContainer() throws Exception {
     PackResult hello = TestNode.packHelloHttp(work);
-    try (Node node = nodes.start(work.resolve("node"));
+    try (Node node = nodes.start(TestNode.config(work.resolve("node")));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       client.stop(client.start(ServiceSource.fromFile(hello.output()), StartOptions.defaults()).token());

@@ -26,6 +26,7 @@ import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class ContainerIsolationEndToEndTest {
   void anInstanceRunsConfinedInAContainerNamedAfterIt() throws Exception {
     PackResult packed = TestNode.packHelloHttp(work);
     String host = NodeConfig.DEFAULT_DOCKER_HOST;
-    try (Node node = nodes.start(work.resolve("node"));
+    try (Node node = nodes.start(TestNode.config(work.resolve("node")));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         DockerClient docker = DockerClientImpl.getInstance(
             new DefaultDockerClientConfig.Builder().withDockerHost(host).build(),

@@ -28,6 +28,7 @@ import org.celaut.sdk.client.RequestRejectedException;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.internal.BeeClientCall;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -27,6 +27,7 @@ import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +67,7 @@ class HelloHttpEndToEndTest {
   @Test
   void startsTheExampleAnswersHttpAndStopsLeavingNoContainer() throws Exception {
     PackResult packed = TestNode.packHelloHttp(work);
-    try (Node node = nodes.start(work.resolve("node"));
+    try (Node node = nodes.start(TestNode.config(work.resolve("node")));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
 
@@ -146,7 +147,7 @@ class HelloHttpEndToEndTest {
           Map.of(ContainerLabels.NODE, nodeId, ContainerLabels.INSTANCE, "stray",
               ContainerLabels.SERVICE, packed.serviceIdHex()))).containerId();
     }
-    try (Node node = nodes.start(data);
+    try (Node node = nodes.start(TestNode.config(data));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         ContainerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(node.nodeId()).as("the node keeps its id across restarts").isEqualTo(nodeId);

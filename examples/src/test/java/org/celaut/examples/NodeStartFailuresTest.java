@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.celaut.node.Node;
 import org.celaut.node.NodeStartException;
 import org.celaut.node.config.NodeConfig;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -29,6 +29,7 @@ import org.celaut.sdk.client.ServiceHandle;
 import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,7 +99,7 @@ class ParentChildEndToEndTest {
   @Test
   void theParentUsesItsChildThroughItsNodeAndTheChildGoesWithTheParent() throws Exception {
     String parentId = parent.packed().serviceIdHex();
-    try (Node node = nodes.start(work.resolve("node"));
+    try (Node node = nodes.start(TestNode.config(work.resolve("node")));
         NodeClient client = NodeClient.connect("127.0.0.1:" + node.port());
         DockerRuntime docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"))) {
       assertThat(client.listServices()).as("the node has never seen the child").extracting(ServiceInfo::getId)

@@ -15,6 +15,7 @@ import org.celaut.proto.celaut.ServiceInstance;
 import org.celaut.protocol.Hashes;
 import org.celaut.sdk.client.NodeClient;
 import org.celaut.sdk.internal.BeeClientCall;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class RecursionGuardEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    node = nodes.start(work.resolve("node"));
+    node = nodes.start(TestNode.config(work.resolve("node")));
     client = NodeClient.connect("127.0.0.1:" + node.port());
   }
 

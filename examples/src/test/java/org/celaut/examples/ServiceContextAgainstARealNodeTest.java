@@ -31,6 +31,7 @@ import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.client.UnsupportedByNodeException;
 import org.celaut.sdk.pack.PackResult;
 import org.celaut.sdk.service.ServiceContext;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class ServiceContextAgainstARealNodeTest {
   @BeforeAll
   static void nodeUp() throws Exception {
     hello = TestNode.packHelloHttp(work);
-    node = nodes.start(work.resolve("node"));
+    node = nodes.start(TestNode.config(work.resolve("node")));
   }
 
   @AfterAll
@@ -130,7 +131,7 @@ class ServiceContextAgainstARealNodeTest {
   @Test
   void startsAChildByIdUploadingTheFileTheServiceShipsWhenTheNodeLacksIt() throws Exception {
     Path services = Files.createDirectories(work.resolve("shipped/__services__"));
-    try (Node fresh = nodes.start(work.resolve("fresh-node"));
+    try (Node fresh = nodes.start(TestNode.config(work.resolve("fresh-node")));
         NodeClient observer = NodeClient.connect("127.0.0.1:" + fresh.port())) {
       Path cfg = configFor(fresh, "cfg-fresh");
       try (ServiceContext ctx = ServiceContext.builder().configFile(cfg).servicesDir(services).build()) {

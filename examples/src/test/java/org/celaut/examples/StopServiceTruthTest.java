@@ -30,6 +30,7 @@ import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +61,7 @@ class StopServiceTruthTest {
   @BeforeAll
   static void up() throws Exception {
     hello = TestNode.packHelloHttp(work);
-    node = nodes.start(work.resolve("node"));
+    node = nodes.start(TestNode.config(work.resolve("node")));
     client = NodeClient.connect("127.0.0.1:" + node.port());
     docker = DockerRuntime.connect(DockerRuntimeConfig.defaults("e2e-observer"));
   }

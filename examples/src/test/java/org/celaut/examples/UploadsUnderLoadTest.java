@@ -23,6 +23,7 @@ import org.celaut.sdk.client.ServiceSource;
 import org.celaut.sdk.client.StartOptions;
 import org.celaut.sdk.internal.BeeClientCall;
 import org.celaut.sdk.pack.PackResult;
+import org.celaut.testkit.TestNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class UploadsUnderLoadTest {
 
   @BeforeEach
   void up() throws Exception {
-    node = nodes.start(work.resolve("node"));
+    node = nodes.start(TestNode.config(work.resolve("node")));
     helloHttp = TestNode.packHelloHttp(work);
   }
 

@@ -1,4 +1,4 @@
-package org.celaut.cli;
+package org.celaut.testkit;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,17 +21,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * container still uses fails the class, naming it, since some test leaked that container.
  *
  * <p>Register it with {@code @RegisterExtension static final TestNodes nodes = new TestNodes();}
- * and start every node through {@link #start}. (The same class lives in the examples module's tests.)
+ * and start every node through {@link #start}, or {@link #track} one started another way.
  */
-final class TestNodes implements AfterAllCallback {
+public final class TestNodes implements AfterAllCallback {
 
   private final Set<String> nodeIds = ConcurrentHashMap.newKeySet();
 
   /** Starts a node and remembers it. */
-  Node start(NodeConfig config) throws NodeStartException {
+  public Node start(NodeConfig config) throws NodeStartException {
     Node node = Node.start(config, Clock.systemUTC());
     nodeIds.add(node.nodeId());
     return node;
+  }
+
+  /** Remembers a node started some other way (e.g. in a child process), to remove its images too. */
+  public void track(String nodeId) {
+    nodeIds.add(nodeId);
   }
 
   @Override
