@@ -60,7 +60,7 @@ final class LsCommand implements Runnable {
       }
       out.println(Json.write(docs));
     } else {
-      int idWidth = "ID".length();
+      int idWidth = 16; // an instance id, so the header reads the same with no instance at all
       for (TreeRows.Row<InstanceInfo> row : rows) {
         idWidth = Math.max(idWidth, TreeRows.indent(row.depth()).length() + row.item().getId().length());
       }
